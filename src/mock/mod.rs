@@ -1,0 +1,87 @@
+//! The built-in mock OFP: a strict FAPI 2.0 authorization server and resource server over real
+//! TLS on 127.0.0.1, with a named fault for every check it performs.
+//!
+//! Contract with the harness: [`MockServer::start`] returns a running server whose
+//! [`MockMaterials`] describe everything a target file needs.
+
+pub mod faults;
+
+pub use faults::Fault;
+
+/// How the mock presents itself where the standards allow several behaviours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenFormat {
+    /// Random opaque access tokens (what the OFM sandbox issues).
+    #[default]
+    Opaque,
+    /// RFC 9068 JWT access tokens carrying `cnf.x5t#S256`.
+    Jwt,
+}
+
+/// Options of one mock instance.
+#[derive(Debug, Clone, Default)]
+pub struct MockOptions {
+    /// Port on 127.0.0.1; `None` picks an ephemeral port.
+    pub port: Option<u16>,
+    /// Faults switched on.
+    pub faults: Vec<Fault>,
+    pub token_format: TokenFormat,
+    /// Advertise `mtls_endpoint_aliases` and serve the token endpoint under an alias path.
+    pub mtls_aliases: bool,
+    /// Require a client certificate at the TLS handshake instead of answering 401 in JSON.
+    pub require_cert_at_handshake: bool,
+    /// Delay added before every answer, in milliseconds (for `ofpc mock --latency`).
+    pub latency_ms: u64,
+}
+
+/// A client registered at the mock, with the credentials a target file needs.
+/// Key material here is test material generated at start; it is never written to reports.
+#[derive(Clone)]
+pub struct MockClient {
+    pub client_id: String,
+    /// `private_key_jwt` or `tls_client_auth`.
+    pub auth: String,
+    /// Transport (mTLS) certificate, PEM.
+    pub cert_pem: String,
+    /// Transport private key, PKCS#8 PEM.
+    pub key_pem: String,
+    /// Assertion signing key (RSA-2048, PKCS#8 PEM), `private_key_jwt` only.
+    pub signing_key_pem: Option<String>,
+    pub signing_kid: Option<String>,
+    /// The scope granted to this client.
+    pub scope: String,
+    /// Registered subject DN (RFC 4514), `tls_client_auth` only.
+    pub subject_dn: Option<String>,
+}
+
+impl std::fmt::Debug for MockClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockClient")
+            .field("client_id", &self.client_id)
+            .field("auth", &self.auth)
+            .field("signing_kid", &self.signing_kid)
+            .field("scope", &self.scope)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Everything the harness needs to test the mock: URLs, trust root, clients.
+#[derive(Debug, Clone)]
+pub struct MockMaterials {
+    /// `https://127.0.0.1:PORT`
+    pub issuer: String,
+    pub discovery_url: String,
+    pub token_endpoint: String,
+    /// `https://127.0.0.1:PORT/v1/providers`
+    pub resource_url: String,
+    /// The mock CA certificate (trust root for the server certificate), PEM.
+    pub ca_pem: String,
+    /// `private_key_jwt` client (PS256, RSA-2048).
+    pub client: MockClient,
+    /// A second `private_key_jwt` client, distinct keys and certificate DN.
+    pub second_client: MockClient,
+    /// A `tls_client_auth` client (bound by subject DN).
+    pub mtls_client: MockClient,
+    /// A scope the mock supports but grants to no client (`profile`).
+    pub ungranted_scope: String,
+}

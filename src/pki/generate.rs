@@ -1,0 +1,1 @@
+//! Test PKI generation (rcgen + rsa): CAs, server and client certificates, signing keys.

@@ -1,0 +1,3 @@
+//! Run reports: the data model and its renderers.
+
+pub mod model;

@@ -1,0 +1,1 @@
+//! Snapshots: normalise and redact a step's response; compare a run with a baseline.
