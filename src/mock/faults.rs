@@ -1,1 +1,118 @@
-//! Named faults: each switches off one check of the mock or breaks one behaviour.
+//! Named faults: each switches off one check of the mock or breaks one behaviour, so that the
+//! scenario which detects it can be shown to fail.
+
+use std::fmt;
+
+macro_rules! faults {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal ),+ $(,)?) => {
+        /// A deliberate defect of the mock.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Fault {
+            $( $(#[doc = $doc])* $variant, )+
+        }
+
+        impl Fault {
+            /// Every fault, in declaration order.
+            pub const ALL: &'static [Fault] = &[$(Fault::$variant),+];
+
+            /// The name used on the command line (`--fault NAME`).
+            pub fn name(self) -> &'static str {
+                match self { $(Fault::$variant => $name,)+ }
+            }
+
+            /// One line saying what the fault breaks.
+            pub fn description(self) -> &'static str {
+                match self { $(Fault::$variant => concat!($($doc),+).trim_ascii(),)+ }
+            }
+        }
+    };
+}
+
+faults! {
+    /// Accept client assertions with `alg: none` (no signature).
+    AcceptAlgNone = "accept-alg-none",
+    /// Accept RS256-signed client assertions (only PS256/ES256 are allowed).
+    AcceptRs256 = "accept-rs256",
+    /// Verify HS256 assertions with the client's public key PEM as the MAC key (key confusion).
+    AcceptHs256PublicKey = "accept-hs256-public-key",
+    /// Do not verify the assertion signature at all.
+    SkipSignatureCheck = "skip-signature-check",
+    /// Do not check that `iss` equals the client_id.
+    SkipIssCheck = "skip-iss-check",
+    /// Do not check that `sub` equals the client_id.
+    SkipSubCheck = "skip-sub-check",
+    /// Do not check `aud`.
+    SkipAudCheck = "skip-aud-check",
+    /// Accept assertions without `exp`.
+    AllowMissingExp = "allow-missing-exp",
+    /// Accept assertions whose `exp` has passed.
+    SkipExpCheck = "skip-exp-check",
+    /// Accept `iat`/`nbf` far in the future (no clock-skew limit).
+    SkipNbfIatCheck = "skip-nbf-iat-check",
+    /// Accept assertions without `jti`.
+    AllowMissingJti = "allow-missing-jti",
+    /// Accept a `jti` that was already used.
+    SkipJtiReplayCheck = "skip-jti-replay-check",
+    /// Do not check that the form `client_id` names the client the assertion authenticates.
+    SkipClientIdMatch = "skip-client-id-match",
+    /// Reject every private_key_jwt client authentication (breaks the happy path).
+    RejectPrivateKeyJwt = "reject-private-key-jwt",
+    /// Reject every tls_client_auth client authentication (breaks the happy path).
+    RejectTlsClientAuth = "reject-tls-client-auth",
+    /// Issue an unbound token to a private_key_jwt client that presented no certificate.
+    IssueUnboundToken = "issue-unbound-token",
+    /// Authenticate a tls_client_auth client by its client_id alone when no certificate is presented.
+    AcceptMtlsWithoutCert = "accept-mtls-without-cert",
+    /// Do not match the certificate subject against the tls_client_auth client's registered DN.
+    SkipMtlsSubjectMatch = "skip-mtls-subject-match",
+    /// Grant whatever scope is requested.
+    SkipScopeCheck = "skip-scope-check",
+    /// Treat a missing grant_type as client_credentials.
+    DefaultGrantType = "default-grant-type",
+    /// Issue tokens for the resource owner password credentials grant.
+    AcceptPasswordGrant = "accept-password-grant",
+    /// Serve the token endpoint for any HTTP method (GET reads the query).
+    AcceptAnyMethod = "accept-any-method",
+    /// Accept token requests whose body is not application/x-www-form-urlencoded.
+    SkipContentTypeCheck = "skip-content-type-check",
+    /// Accept repeated form parameters (the last one wins).
+    AllowRepeatedParams = "allow-repeated-params",
+    /// Resource server: accept a token presented with another certificate (or none).
+    SkipRsBindingCheck = "skip-rs-binding-check",
+    /// Omit `Cache-Control: no-store` on token responses.
+    OmitCacheControl = "omit-cache-control",
+    /// Do not echo `x-fapi-interaction-id`.
+    NoInteractionIdEcho = "no-interaction-id-echo",
+    /// Answer invalid_client with HTTP 403 instead of 400/401.
+    WrongErrorStatus = "wrong-error-status",
+}
+
+impl Fault {
+    /// Looks a fault up by its command-line name.
+    pub fn from_name(name: &str) -> Option<Fault> {
+        Fault::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut names: Vec<&str> = Fault::ALL.iter().map(|f| f.name()).collect();
+        for f in Fault::ALL {
+            assert_eq!(Fault::from_name(f.name()), Some(*f));
+            assert!(!f.description().is_empty(), "{f} has no description");
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Fault::ALL.len());
+    }
+}
