@@ -1,8 +1,19 @@
 //! ofpc: conformance harness for the FAPI 2.0 token endpoint of Open Finance Malaysia's platform
-//! (PayNet OFP). See `design.md` for the data flow: scenario -> plan -> execute -> judge -> report.
+//! (PayNet OFP). Data flow (design.md): scenario -> plan -> execute -> judge -> report.
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod errors;
+pub mod execute;
+pub mod exit_codes;
+pub mod jose;
+pub mod judge;
 pub mod mock;
+pub mod oauth;
 pub mod pki;
+pub mod plan;
 pub mod report;
+pub mod scenario;
 pub mod snapshot;
 pub mod tlsprobe;

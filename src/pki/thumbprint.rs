@@ -22,7 +22,10 @@ mod tests {
     #[test]
     fn thumbprint_is_base64url_sha256() {
         // SHA-256("abc") from FIPS 180-2, base64url without padding.
-        assert_eq!(x5t_s256(b"abc"), "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+        assert_eq!(
+            x5t_s256(b"abc"),
+            "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0"
+        );
     }
 
     #[test]

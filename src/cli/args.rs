@@ -1,0 +1,89 @@
+//! The raw flags.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ofpc",
+    version,
+    about = "Conformance harness for the FAPI 2.0 token endpoint of Open Finance Malaysia's platform"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the catalogue against a target, or against the built-in mock when no target is given.
+    Run(RunArgs),
+    /// List the scenarios, with whether each applies to the target.
+    List(ListArgs),
+    /// Run the built-in mock OFP and print a ready target file for it.
+    Mock(MockArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    /// Target file (TOML). Without it, ofpc tests its built-in mock.
+    #[arg(long, env = "OFPC_TARGET")]
+    pub target: Option<PathBuf>,
+    /// Profile: ofm, fapi2-final or fapi2-id2 (default: the target file's, else ofm).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Run only scenarios whose id matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub only: Vec<String>,
+    /// Skip scenarios whose id matches this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub skip: Vec<String>,
+    /// Switch a fault on in the built-in mock (repeatable; see `ofpc mock --list-faults`).
+    #[arg(long, value_name = "NAME")]
+    pub fault: Vec<String>,
+    /// Folder the run's report folder goes under.
+    #[arg(long, default_value = "reports", env = "OFPC_OUT")]
+    pub out: PathBuf,
+    /// Add the scenarios in this folder to the built-in catalogue.
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
+    /// Treat warnings as failures for the exit code.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print only failures and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Target file: show whether each scenario applies to it.
+    #[arg(long)]
+    pub target: Option<PathBuf>,
+    /// Profile used to decide applicability.
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Add the scenarios in this folder to the built-in catalogue.
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MockArgs {
+    /// Port on 127.0.0.1 (default: any free port).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Switch a fault on (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub fault: Vec<String>,
+    /// Print the faults, one per line, and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+    /// Delay every answer by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency: u64,
+    /// Folder for the generated target file and test credentials (default: a new temporary folder).
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}

@@ -1,0 +1,5 @@
+//! Command-line flags (clap), validated only; the app resolves them.
+
+pub mod args;
+
+pub use args::{Cli, Command};

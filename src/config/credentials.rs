@@ -1,0 +1,193 @@
+//! A registered client's credentials, loaded from PEM and checked: the transport key matches its
+//! certificate, the signing key parses for its algorithm.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustls::sign::CertifiedKey;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::errors::InputError;
+use crate::oauth::{AuthMethod, Secret};
+use crate::pki::{cert_subject, x5t_s256};
+
+/// What the client puts in the assertion's `aud`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    Issuer,
+    TokenEndpoint,
+    Url(String),
+}
+
+impl Audience {
+    pub fn parse(s: &str) -> Audience {
+        match s {
+            "issuer" => Audience::Issuer,
+            "token_endpoint" => Audience::TokenEndpoint,
+            url => Audience::Url(url.to_string()),
+        }
+    }
+}
+
+/// The assertion signing key (`private_key_jwt`).
+#[derive(Clone)]
+pub struct SigningKey {
+    /// PEM of the private key (PKCS#8 or PKCS#1 RSA, PKCS#8 EC P-256).
+    pub pem: Secret,
+    pub kid: String,
+    /// `PS256` for RSA keys, `ES256` for EC keys.
+    pub alg: jsonwebtoken::Algorithm,
+    /// SPKI PEM of the public half (RSA only): the MAC key of the HS256 confusion attack.
+    pub public_pem: Option<String>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A registered client with its loaded credentials.
+#[derive(Clone)]
+pub struct Client {
+    pub client_id: String,
+    pub auth: AuthMethod,
+    /// Transport certificate chain and key, ready for rustls.
+    pub identity: Arc<CertifiedKey>,
+    pub cert_subject: String,
+    pub cert_x5t_s256: String,
+    pub signing: Option<SigningKey>,
+    pub scope: String,
+    pub audience: Audience,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("client_id", &self.client_id)
+            .field("auth", &self.auth)
+            .field("cert_subject", &self.cert_subject)
+            .field("signing", &self.signing)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Loads a PEM file, naming the file and the key in every error.
+pub fn read_pem(path: &Path, key: &str, target_file: &Path) -> Result<String, InputError> {
+    std::fs::read_to_string(path).map_err(|e| {
+        InputError::new(format!("cannot read `{key}` = {}: {e}", path.display()))
+            .in_file(target_file)
+            .hint(format!(
+                "check the path of `{key}` (relative paths resolve against the target file's folder)"
+            ))
+    })
+}
+
+/// Parses certificate chain + key PEM and checks that they belong together.
+pub fn certified_key(
+    cert_pem: &str,
+    key_pem: &Secret,
+    origin: &CredentialOrigin,
+) -> Result<Arc<CertifiedKey>, InputError> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<_, _>>()
+        .map_err(|e| origin.error(&origin.cert_key, format!("is not a PEM certificate: {e}")))?;
+    if chain.is_empty() {
+        return Err(origin.error(&origin.cert_key, "holds no CERTIFICATE block".into()));
+    }
+    let key = PrivateKeyDer::from_pem_slice(key_pem.expose().as_bytes()).map_err(|e| {
+        origin
+            .error(&origin.key_key, format!("is not a PEM private key: {e}"))
+            .hint("RSA keys may be PKCS#8 (BEGIN PRIVATE KEY) or PKCS#1 (BEGIN RSA PRIVATE KEY); EC P-256 keys PKCS#8")
+    })?;
+    let provider = rustls::crypto::ring::default_provider();
+    let certified = CertifiedKey::from_der(chain, key, &provider).map_err(|e| {
+        origin
+            .error(
+                &origin.key_key,
+                format!(
+                    "does not match the certificate in `{}`: {e}",
+                    origin.cert_key
+                ),
+            )
+            .hint("use the private key that was generated with this certificate")
+    })?;
+    Ok(Arc::new(certified))
+}
+
+/// Where a credential came from, for error messages.
+pub struct CredentialOrigin {
+    pub target_file: PathBuf,
+    /// e.g. `client.transport_cert`
+    pub cert_key: String,
+    /// e.g. `client.transport_key`
+    pub key_key: String,
+}
+
+impl CredentialOrigin {
+    fn error(&self, key: &str, what: String) -> InputError {
+        InputError::new(format!("`{key}` {what}")).in_file(&self.target_file)
+    }
+}
+
+/// Parses the signing key and works out its algorithm and public half.
+pub fn signing_key(
+    pem: Secret,
+    kid: String,
+    origin_key: &str,
+    target_file: &Path,
+) -> Result<SigningKey, InputError> {
+    use rsa::pkcs1::DecodeRsaPrivateKey;
+    use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+
+    let text = pem.expose();
+    let rsa_key = rsa::PrivateKey::from_pkcs8_pem(text)
+        .ok()
+        .or_else(|| rsa::PrivateKey::from_pkcs1_pem(text).ok());
+    if let Some(key) = rsa_key {
+        let public_pem = key
+            .to_public_key()
+            .to_public_key_pem(LineEnding::LF)
+            .map_err(|e| {
+                InputError::new(format!(
+                    "cannot encode the public half of `{origin_key}`: {e}"
+                ))
+            })?;
+        return Ok(SigningKey {
+            pem,
+            kid,
+            alg: jsonwebtoken::Algorithm::PS256,
+            public_pem: Some(public_pem),
+        });
+    }
+    if p256::SecretKey::from_pkcs8_pem(text).is_ok() {
+        return Ok(SigningKey {
+            pem,
+            kid,
+            alg: jsonwebtoken::Algorithm::ES256,
+            public_pem: None,
+        });
+    }
+    Err(InputError::new(format!(
+        "`{origin_key}` is neither an RSA private key (PKCS#8 or PKCS#1) nor an EC P-256 key (PKCS#8)"
+    ))
+    .in_file(target_file)
+    .hint("FAPI 2.0 client assertions are signed PS256 (RSA >= 2048 bits) or ES256 (P-256)"))
+}
+
+/// Subject and thumbprint of the leaf certificate.
+pub fn leaf_facts(identity: &CertifiedKey) -> (String, String) {
+    let leaf = identity
+        .cert
+        .first()
+        .map(|c| c.as_ref())
+        .unwrap_or_default();
+    (
+        cert_subject(leaf).unwrap_or_else(|| "(unparsable certificate)".to_string()),
+        x5t_s256(leaf),
+    )
+}

@@ -1,0 +1,10 @@
+//! The target file (TOML) and the credentials it names, checked before anything is sent.
+
+pub mod credentials;
+pub mod profile;
+pub mod target;
+pub mod toml_error;
+
+pub use credentials::{Audience, Client, SigningKey};
+pub use profile::Profile;
+pub use target::{Endpoints, Target, load_target};

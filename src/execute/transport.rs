@@ -1,0 +1,483 @@
+//! One request over one fresh connection: TCP, TLS (rustls, ring, resumption off, the step's
+//! client certificate or none), HTTP/1.1 (hyper), with connect and total timeouts and a size cap.
+//! Redirects are never followed: a 3xx is just a response.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use rustls::client::Resumption;
+use rustls::sign::CertifiedKey;
+use rustls::{ClientConfig, RootCertStore};
+use rustls_pki_types::{CertificateDer, ServerName};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+use crate::report::model::TlsFacts;
+
+/// Largest response body kept; the rest is dropped and the response marked truncated.
+pub const MAX_BODY: usize = 256 * 1024;
+
+/// A request ready for the wire.
+#[derive(Debug, Clone)]
+pub struct WireRequest {
+    pub method: String,
+    pub url: url_lite::Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// A response as received.
+#[derive(Debug, Clone)]
+pub struct WireResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub truncated: bool,
+    pub tls: Option<TlsFacts>,
+}
+
+/// Why no response arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportFailure {
+    /// `tls-refused`, `tls-server-cert`, `reset`, `closed`, `timeout`, `connect`, `dns`, `too-large`, `other`.
+    pub class: &'static str,
+    pub message: String,
+}
+
+impl TransportFailure {
+    fn new(class: &'static str, message: impl Into<String>) -> Self {
+        TransportFailure {
+            class,
+            message: message.into(),
+        }
+    }
+
+    /// True when the server (or its TLS terminator) refused the connection at the TLS layer:
+    /// an alert, a reset, or a close during the handshake or before any HTTP answer.
+    pub fn is_tls_refusal(&self) -> bool {
+        matches!(self.class, "tls-refused" | "reset" | "closed")
+    }
+}
+
+/// Timeouts and trust for a run.
+#[derive(Debug, Clone)]
+pub struct TransportSettings {
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+}
+
+/// Presents exactly one certificate, whatever the server asks for.
+#[derive(Debug)]
+struct FixedClientCert(Arc<CertifiedKey>);
+
+impl rustls::client::ResolvesClientCert for FixedClientCert {
+    fn resolve(
+        &self,
+        _hints: &[&[u8]],
+        _schemes: &[rustls::SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        Some(self.0.clone())
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
+
+/// Builds and caches one rustls config per TLS identity.
+pub struct Transport {
+    roots: Arc<RootCertStore>,
+    settings: TransportSettings,
+    configs: Mutex<HashMap<String, Arc<ClientConfig>>>,
+}
+
+impl Transport {
+    /// `extra_roots` plus, when `system_roots`, the platform's trust store.
+    pub fn new(
+        extra_roots: &[CertificateDer<'static>],
+        system_roots: bool,
+        settings: TransportSettings,
+    ) -> Transport {
+        let mut roots = RootCertStore::empty();
+        if system_roots {
+            let native = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(native.certs);
+        }
+        roots.add_parsable_certificates(extra_roots.iter().cloned());
+        Transport {
+            roots: Arc::new(roots),
+            settings,
+            configs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn config(
+        &self,
+        label: &str,
+        identity: Option<&Arc<CertifiedKey>>,
+    ) -> Result<Arc<ClientConfig>, TransportFailure> {
+        let mut cache = self.configs.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(config) = cache.get(label) {
+            return Ok(config.clone());
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| TransportFailure::new("other", format!("TLS set-up: {e}")))?
+            .with_root_certificates(self.roots.clone());
+        let mut config = match identity {
+            Some(key) => builder.with_client_cert_resolver(Arc::new(FixedClientCert(key.clone()))),
+            None => builder.with_no_client_auth(),
+        };
+        config.resumption = Resumption::disabled();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let config = Arc::new(config);
+        cache.insert(label.to_string(), config.clone());
+        Ok(config)
+    }
+
+    /// Sends one request over a fresh connection. `identity` is the client certificate to
+    /// present (`label` names it for the config cache).
+    pub async fn send(
+        &self,
+        request: &WireRequest,
+        label: &str,
+        identity: Option<&Arc<CertifiedKey>>,
+    ) -> Result<WireResponse, TransportFailure> {
+        let total = self.settings.timeout;
+        match tokio::time::timeout(total, self.send_inner(request, label, identity)).await {
+            Ok(result) => result,
+            Err(_) => Err(TransportFailure::new(
+                "timeout",
+                format!("no complete answer within {} s", total.as_secs_f32()),
+            )),
+        }
+    }
+
+    async fn send_inner(
+        &self,
+        request: &WireRequest,
+        label: &str,
+        identity: Option<&Arc<CertifiedKey>>,
+    ) -> Result<WireResponse, TransportFailure> {
+        let url = &request.url;
+        let connect = TcpStream::connect((url.host.as_str(), url.port));
+        let tcp = match tokio::time::timeout(self.settings.connect_timeout, connect).await {
+            Err(_) => {
+                return Err(TransportFailure::new(
+                    "timeout",
+                    format!(
+                        "TCP connect to {}:{} took longer than {} s",
+                        url.host,
+                        url.port,
+                        self.settings.connect_timeout.as_secs_f32()
+                    ),
+                ));
+            }
+            Ok(Err(e)) => return Err(classify_connect(&e, url)),
+            Ok(Ok(tcp)) => tcp,
+        };
+        let _ = tcp.set_nodelay(true);
+        if url.scheme == "http" {
+            return exchange(TokioIo::new(tcp), request, None).await;
+        }
+        let config = self.config(label, identity)?;
+        let server_name = ServerName::try_from(url.host.clone()).map_err(|e| {
+            TransportFailure::new("other", format!("invalid server name `{}`: {e}", url.host))
+        })?;
+        let tls = TlsConnector::from(config)
+            .connect(server_name, tcp)
+            .await
+            .map_err(|e| classify_io(&e, "TLS handshake"))?;
+        let (_, conn) = tls.get_ref();
+        let facts = TlsFacts {
+            version: conn.protocol_version().map(|v| format!("{v:?}")),
+            cipher_suite: conn
+                .negotiated_cipher_suite()
+                .map(|s| format!("{:?}", s.suite())),
+            server_cert_subject: conn
+                .peer_certificates()
+                .and_then(|c| c.first())
+                .and_then(|c| crate::pki::cert_subject(c.as_ref())),
+        };
+        exchange(TokioIo::new(tls), request, Some(facts)).await
+    }
+}
+
+async fn exchange<T>(
+    io: TokioIo<T>,
+    request: &WireRequest,
+    tls: Option<TlsFacts>,
+) -> Result<WireResponse, TransportFailure>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, conn) = hyper::client::conn::http1::handshake::<_, Full<Bytes>>(io)
+        .await
+        .map_err(|e| classify_hyper(&e))?;
+    let driver = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    let mut builder = http::Request::builder()
+        .method(request.method.as_str())
+        .uri(request.url.path_and_query.as_str());
+    let mut has_host = false;
+    for (name, value) in &request.headers {
+        has_host |= name.eq_ignore_ascii_case("host");
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    if !has_host {
+        builder = builder.header("host", request.url.authority());
+    }
+    let req = builder
+        .body(Full::new(Bytes::from(request.body.clone())))
+        .map_err(|e| TransportFailure::new("other", format!("cannot build the request: {e}")))?;
+    let response = sender
+        .send_request(req)
+        .await
+        .map_err(|e| classify_hyper(&e));
+    let response = match response {
+        Ok(r) => r,
+        Err(e) => {
+            driver.abort();
+            return Err(e);
+        }
+    };
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut body_stream = response.into_body();
+    let mut body = Vec::new();
+    let mut truncated = false;
+    while let Some(frame) = body_stream.frame().await {
+        let frame = frame.map_err(|e| classify_hyper(&e))?;
+        if let Ok(data) = frame.into_data() {
+            let room = MAX_BODY.saturating_sub(body.len());
+            if data.len() > room {
+                body.extend_from_slice(&data[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&data);
+        }
+    }
+    driver.abort();
+    Ok(WireResponse {
+        status,
+        headers,
+        body,
+        truncated,
+        tls,
+    })
+}
+
+fn classify_connect(e: &std::io::Error, url: &url_lite::Url) -> TransportFailure {
+    use std::io::ErrorKind;
+    let what = format!("{}:{}", url.host, url.port);
+    match e.kind() {
+        ErrorKind::ConnectionRefused => {
+            TransportFailure::new("connect", format!("connection to {what} refused"))
+        }
+        ErrorKind::TimedOut => {
+            TransportFailure::new("timeout", format!("connecting to {what} timed out"))
+        }
+        _ if e.to_string().contains("lookup") || e.to_string().contains("resolve") => {
+            TransportFailure::new("dns", format!("cannot resolve {}: {e}", url.host))
+        }
+        _ => TransportFailure::new("connect", format!("cannot connect to {what}: {e}")),
+    }
+}
+
+/// Walks an error's sources for the rustls or io error that says what happened.
+fn classify_chain(
+    err: &(dyn std::error::Error + 'static),
+    during: &str,
+) -> Option<TransportFailure> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(classify_rustls(tls, during));
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref()
+                && let Some(tls) = inner.downcast_ref::<rustls::Error>()
+            {
+                return Some(classify_rustls(tls, during));
+            }
+            return Some(classify_io_kind(io, during));
+        }
+        current = e.source();
+    }
+    None
+}
+
+fn classify_rustls(e: &rustls::Error, during: &str) -> TransportFailure {
+    match e {
+        rustls::Error::AlertReceived(alert) => TransportFailure::new(
+            "tls-refused",
+            format!("TLS alert `{alert:?}` received during {during}"),
+        ),
+        rustls::Error::InvalidCertificate(reason) => TransportFailure::new(
+            "tls-server-cert",
+            format!("the server's certificate was not accepted: {reason:?}"),
+        ),
+        other => {
+            TransportFailure::new("tls-refused", format!("TLS error during {during}: {other}"))
+        }
+    }
+}
+
+fn classify_io_kind(e: &std::io::Error, during: &str) -> TransportFailure {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
+            TransportFailure::new("reset", format!("connection reset during {during}"))
+        }
+        ErrorKind::UnexpectedEof => {
+            TransportFailure::new("closed", format!("connection closed during {during}"))
+        }
+        ErrorKind::TimedOut => {
+            TransportFailure::new("timeout", format!("timed out during {during}"))
+        }
+        _ => TransportFailure::new("other", format!("{during}: {e}")),
+    }
+}
+
+fn classify_io(e: &std::io::Error, during: &str) -> TransportFailure {
+    classify_chain(e, during).unwrap_or_else(|| classify_io_kind(e, during))
+}
+
+fn classify_hyper(e: &hyper::Error) -> TransportFailure {
+    if let Some(f) = classify_chain(e, "the HTTP exchange") {
+        return f;
+    }
+    if e.is_incomplete_message() || e.is_closed() {
+        return TransportFailure::new(
+            "closed",
+            "connection closed before a complete HTTP response",
+        );
+    }
+    TransportFailure::new("other", format!("HTTP error: {e}"))
+}
+
+/// A small parsed absolute URL (scheme, host, port, path and query): enough for requests.
+pub mod url_lite {
+    use std::fmt;
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Url {
+        pub scheme: String,
+        pub host: String,
+        pub port: u16,
+        /// Origin-form request target, always starting with `/`.
+        pub path_and_query: String,
+    }
+
+    impl Url {
+        pub fn parse(s: &str) -> Result<Url, String> {
+            let uri: http::Uri = s.parse().map_err(|e| format!("`{s}` is not a URL: {e}"))?;
+            let scheme = uri
+                .scheme_str()
+                .ok_or_else(|| format!("`{s}` has no scheme"))?
+                .to_ascii_lowercase();
+            if scheme != "https" && scheme != "http" {
+                return Err(format!(
+                    "`{s}`: only https:// (and http:// for probes) URLs are supported"
+                ));
+            }
+            let host = uri.host().ok_or_else(|| format!("`{s}` has no host"))?;
+            let host = host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string();
+            let port = uri
+                .port_u16()
+                .unwrap_or(if scheme == "https" { 443 } else { 80 });
+            let path_and_query = uri
+                .path_and_query()
+                .map_or("/".to_string(), |p| p.as_str().to_string());
+            let path_and_query = if path_and_query.is_empty() {
+                "/".to_string()
+            } else {
+                path_and_query
+            };
+            Ok(Url {
+                scheme,
+                host,
+                port,
+                path_and_query,
+            })
+        }
+
+        /// `host[:port]` as it goes in the Host header (port omitted when it is the default).
+        pub fn authority(&self) -> String {
+            let default = if self.scheme == "https" { 443 } else { 80 };
+            let host = if self.host.contains(':') {
+                format!("[{}]", self.host)
+            } else {
+                self.host.clone()
+            };
+            if self.port == default {
+                host
+            } else {
+                format!("{host}:{}", self.port)
+            }
+        }
+
+        /// The same URL with `query` (already encoded) appended.
+        pub fn with_query(&self, query: &str) -> Url {
+            let sep = if self.path_and_query.contains('?') {
+                '&'
+            } else {
+                '?'
+            };
+            Url {
+                path_and_query: format!("{}{sep}{query}", self.path_and_query),
+                ..self.clone()
+            }
+        }
+    }
+
+    impl fmt::Display for Url {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "{}://{}{}",
+                self.scheme,
+                self.authority(),
+                self.path_and_query
+            )
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::Url;
+
+        #[test]
+        fn parses_and_prints() {
+            let u = Url::parse("https://127.0.0.1:8443/token").unwrap();
+            assert_eq!(
+                (u.host.as_str(), u.port, u.path_and_query.as_str()),
+                ("127.0.0.1", 8443, "/token")
+            );
+            assert_eq!(u.to_string(), "https://127.0.0.1:8443/token");
+            let d = Url::parse("https://as.example").unwrap();
+            assert_eq!(d.to_string(), "https://as.example/");
+            assert_eq!(d.with_query("a=b").to_string(), "https://as.example/?a=b");
+            assert!(Url::parse("ftp://x").is_err());
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Builds `private_key_jwt` client assertions: the valid one (RFC 7523 §3, FAPI 2.0 5.3.2.1) and
+//! the deliberately wrong ones a scenario asks for. Broken artefacts no library makes on purpose
+//! (`alg: none`, HS256 keyed with the public key, a flipped signature byte) are made by hand.
+
+use std::sync::OnceLock;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Map, Value};
+
+use super::time_expr;
+use crate::config::SigningKey;
+use crate::oauth::Secret;
+use crate::scenario::AssertionSpec;
+
+/// What the assertion is about.
+pub struct AssertionContext<'a> {
+    /// The client the assertion claims to be (`iss`, `sub`).
+    pub client_id: &'a str,
+    /// The default `aud`.
+    pub audience: &'a str,
+    /// Placeholder values for string claims.
+    pub placeholders: &'a [(&'a str, String)],
+    /// The step client's own key (the default).
+    pub own_key: &'a SigningKey,
+    /// The scenario's main client's key (`key = "client"`).
+    pub main_key: Option<&'a SigningKey>,
+    /// The key `key = "second-client"` means, if there is a second client.
+    pub second_key: Option<&'a SigningKey>,
+    /// Seconds since the epoch.
+    pub now: i64,
+}
+
+/// A built assertion.
+#[derive(Debug, Clone)]
+pub struct BuiltAssertion {
+    pub jwt: Secret,
+    pub jti: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssertionError {
+    #[error(
+        "the scenario asks for the second client's key but the target has no [second_client] with a signing key"
+    )]
+    NoSecondKey,
+    #[error("cannot sign the assertion with {alg}: {reason}")]
+    Sign { alg: String, reason: String },
+}
+
+/// Substitutes `{name}` placeholders.
+pub fn fill(template: &str, placeholders: &[(&str, String)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in placeholders {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+fn claim_value(value: &toml::Value, ctx: &AssertionContext<'_>) -> Value {
+    match value {
+        toml::Value::String(s) => match time_expr::resolve(s, ctx.now) {
+            Some(t) => Value::from(t),
+            None => Value::String(fill(s, ctx.placeholders)),
+        },
+        toml::Value::Integer(i) => Value::from(*i),
+        toml::Value::Float(f) => Value::from(*f),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Array(items) => {
+            Value::Array(items.iter().map(|v| claim_value(v, ctx)).collect())
+        }
+        other => Value::String(other.to_string()),
+    }
+}
+
+/// A fresh RSA-2048 key registered nowhere, made once per process.
+fn unregistered_key() -> &'static Result<SigningKey, String> {
+    static KEY: OnceLock<Result<SigningKey, String>> = OnceLock::new();
+    KEY.get_or_init(|| {
+        use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+        let key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).map_err(|e| e.to_string())?;
+        let pem = key
+            .to_pkcs8_pem(LineEnding::LF)
+            .map_err(|e| e.to_string())?;
+        Ok(SigningKey {
+            pem: Secret::new(pem.to_string()),
+            kid: "ofpc-unregistered".to_string(),
+            alg: Algorithm::PS256,
+            public_pem: None,
+        })
+    })
+}
+
+/// Builds the assertion described by `spec`.
+pub fn build_assertion(
+    spec: &AssertionSpec,
+    ctx: &AssertionContext<'_>,
+) -> Result<BuiltAssertion, AssertionError> {
+    let mut claims = Map::new();
+    claims.insert("iss".into(), Value::from(ctx.client_id));
+    claims.insert("sub".into(), Value::from(ctx.client_id));
+    claims.insert("aud".into(), Value::from(ctx.audience));
+    claims.insert("jti".into(), Value::from(uuid::Uuid::new_v4().to_string()));
+    claims.insert("iat".into(), Value::from(ctx.now));
+    claims.insert("nbf".into(), Value::from(ctx.now));
+    claims.insert("exp".into(), Value::from(ctx.now + 60));
+    for (name, value) in &spec.claims {
+        claims.insert(name.clone(), claim_value(value, ctx));
+    }
+    for name in &spec.remove_claims {
+        claims.remove(name);
+    }
+    let jti = claims
+        .get("jti")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let claims = Value::Object(claims);
+
+    let key = match spec.key {
+        None => ctx.own_key,
+        Some(crate::scenario::KeyChoice::Client) => ctx.main_key.unwrap_or(ctx.own_key),
+        Some(crate::scenario::KeyChoice::SecondClient) => {
+            ctx.second_key.ok_or(AssertionError::NoSecondKey)?
+        }
+        Some(crate::scenario::KeyChoice::Unregistered) => {
+            unregistered_key()
+                .as_ref()
+                .map_err(|e| AssertionError::Sign {
+                    alg: "PS256".into(),
+                    reason: format!("cannot generate the unregistered key: {e}"),
+                })?
+        }
+    };
+    // An unregistered key still claims the step client's registered kid unless told otherwise.
+    let kid = spec.kid.clone().unwrap_or_else(|| match spec.key {
+        Some(crate::scenario::KeyChoice::Unregistered) => ctx.own_key.kid.clone(),
+        _ => key.kid.clone(),
+    });
+    let alg = spec.alg.as_deref().unwrap_or(match key.alg {
+        Algorithm::ES256 => "ES256",
+        _ => "PS256",
+    });
+
+    let mut jwt = match alg {
+        "none" => unsigned(&kid, &claims),
+        "HS256-public-key" => {
+            let public = ctx
+                .own_key
+                .public_pem
+                .as_deref()
+                .ok_or_else(|| AssertionError::Sign {
+                    alg: alg.into(),
+                    reason: "the signing key is not an RSA key".into(),
+                })?;
+            let mut header = Header::new(Algorithm::HS256);
+            header.kid = Some(kid);
+            let key =
+                EncodingKey::from_secret(public.as_bytes()).map_err(|e| AssertionError::Sign {
+                    alg: alg.into(),
+                    reason: e.to_string(),
+                })?;
+            sign(&header, &claims, &key, alg)?
+        }
+        name => {
+            let algorithm: Algorithm = name.parse().map_err(|_| AssertionError::Sign {
+                alg: name.into(),
+                reason: "unknown algorithm".into(),
+            })?;
+            let pem = key.pem.expose().as_bytes();
+            let encoding = match algorithm {
+                Algorithm::ES256 | Algorithm::ES384 => EncodingKey::from_ec_pem(pem),
+                _ => EncodingKey::from_rsa_pem(pem),
+            }
+            .map_err(|e| AssertionError::Sign {
+                alg: name.into(),
+                reason: e.to_string(),
+            })?;
+            let mut header = Header::new(algorithm);
+            header.kid = Some(kid);
+            sign(&header, &claims, &encoding, name)?
+        }
+    };
+    if spec.tamper_signature {
+        jwt = tamper(&jwt);
+    }
+    Ok(BuiltAssertion {
+        jwt: Secret::new(jwt),
+        jti,
+    })
+}
+
+fn sign(
+    header: &Header,
+    claims: &Value,
+    key: &EncodingKey,
+    alg: &str,
+) -> Result<String, AssertionError> {
+    jsonwebtoken::encode(header, claims, key).map_err(|e| AssertionError::Sign {
+        alg: alg.into(),
+        reason: e.to_string(),
+    })
+}
+
+/// `alg: none`: base64url(header) "." base64url(claims) "." (empty signature), RFC 7519 §6.1.
+fn unsigned(kid: &str, claims: &Value) -> String {
+    let header = serde_json::json!({ "alg": "none", "kid": kid, "typ": "JWT" });
+    format!(
+        "{}.{}.",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    )
+}
+
+/// Flips the first byte of the decoded signature.
+fn tamper(jwt: &str) -> String {
+    let Some((signed, sig)) = jwt.rsplit_once('.') else {
+        return jwt.to_string();
+    };
+    let Ok(mut bytes) = URL_SAFE_NO_PAD.decode(sig) else {
+        return jwt.to_string();
+    };
+    if let Some(first) = bytes.first_mut() {
+        *first ^= 0x01;
+    }
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jose::inspect::decode_parts;
+
+    fn key() -> SigningKey {
+        use rsa::pkcs8::{EncodePrivateKey, LineEnding};
+        let rsa_key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048).unwrap();
+        let pem = rsa_key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string();
+        crate::config::credentials::signing_key(
+            Secret::new(pem),
+            "kid-1".into(),
+            "k",
+            std::path::Path::new("t"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn valid_and_broken_assertions() {
+        let key = key();
+        let ctx = AssertionContext {
+            client_id: "c1",
+            audience: "https://as.example",
+            placeholders: &[("token_endpoint", "https://as.example/token".into())],
+            own_key: &key,
+            main_key: None,
+            second_key: None,
+            now: 1_000,
+        };
+        let valid = build_assertion(&AssertionSpec::default(), &ctx).unwrap();
+        let (header, claims) = decode_parts(valid.jwt.expose()).unwrap();
+        assert_eq!(header["alg"], "PS256");
+        assert_eq!(header["kid"], "kid-1");
+        assert_eq!(claims["iss"], "c1");
+        assert_eq!(claims["aud"], "https://as.example");
+        assert_eq!(claims["exp"], 1_060);
+
+        let spec = AssertionSpec {
+            alg: Some("none".into()),
+            claims: [
+                (
+                    "aud".to_string(),
+                    toml::Value::String("{token_endpoint}".into()),
+                ),
+                ("exp".to_string(), toml::Value::String("now-300s".into())),
+            ]
+            .into(),
+            remove_claims: vec!["jti".into()],
+            ..AssertionSpec::default()
+        };
+        let broken = build_assertion(&spec, &ctx).unwrap();
+        assert!(broken.jwt.expose().ends_with('.'));
+        let (header, claims) = decode_parts(broken.jwt.expose()).unwrap();
+        assert_eq!(header["alg"], "none");
+        assert_eq!(claims["aud"], "https://as.example/token");
+        assert_eq!(claims["exp"], 700);
+        assert!(claims.get("jti").is_none());
+        assert_eq!(broken.jti, None);
+
+        let tampered = build_assertion(
+            &AssertionSpec {
+                tamper_signature: true,
+                ..AssertionSpec::default()
+            },
+            &ctx,
+        )
+        .unwrap();
+        assert_ne!(
+            crate::jose::inspect::signature_part(tampered.jwt.expose()),
+            crate::jose::inspect::signature_part(valid.jwt.expose())
+        );
+    }
+}

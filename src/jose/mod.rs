@@ -1,0 +1,7 @@
+//! JOSE: client assertions, valid and deliberately wrong; JWT inspection without verification.
+
+pub mod assertion;
+pub mod inspect;
+pub mod time_expr;
+
+pub use assertion::{AssertionContext, BuiltAssertion, build_assertion};

@@ -1,0 +1,831 @@
+//! The success checks (RFC 6749 §5.1, FAPI 2.0) and error checks (RFC 6749 §5.2) run on every
+//! step, per its expectation. Ids are the catalogue's (§6.7).
+
+use serde_json::Value;
+
+use crate::config::Profile;
+use crate::execute::transport::{TransportFailure, WireResponse};
+use crate::oauth::error_code::{is_nqschar, is_uri_char};
+use crate::report::model::{CheckResult, CheckStatus, Severity};
+use crate::scenario::Expect;
+
+/// Everything a step's judgement needs.
+pub struct JudgeInput<'a> {
+    pub expect: Expect,
+    /// Acceptable `error` codes.
+    pub errors: &'a [String],
+    /// Acceptable statuses where the default rule does not apply.
+    pub statuses: &'a [u16],
+    /// The scenario's severity: a `warn` scenario never fails.
+    pub severity: Severity,
+    pub profile: Profile,
+    pub outcome: &'a Result<WireResponse, TransportFailure>,
+    /// `x5t#S256` of the client certificate presented, if any.
+    pub cert_thumbprint: Option<&'a str>,
+    /// The `scope` parameter sent, if any.
+    pub requested_scope: Option<&'a str>,
+    /// The `x-fapi-interaction-id` sent, if any.
+    pub interaction_id: Option<&'a str>,
+}
+
+/// A response with its lookups done once.
+struct View<'a> {
+    resp: &'a WireResponse,
+    json: Option<serde_json::Map<String, Value>>,
+}
+
+impl<'a> View<'a> {
+    fn new(resp: &'a WireResponse) -> View<'a> {
+        let json = serde_json::from_slice::<Value>(&resp.body)
+            .ok()
+            .and_then(|v| match v {
+                Value::Object(map) => Some(map),
+                _ => None,
+            });
+        View { resp, json }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.resp
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn str_member(&self, name: &str) -> Option<&str> {
+        self.json.as_ref()?.get(name)?.as_str()
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.json.as_ref().is_some_and(|m| m.contains_key(name))
+    }
+
+    fn media_type(&self) -> Option<String> {
+        self.header("content-type").map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+    }
+}
+
+struct Checks {
+    out: Vec<CheckResult>,
+    cap: Severity,
+}
+
+impl Checks {
+    fn push(
+        &mut self,
+        id: &str,
+        title: &str,
+        severity: Severity,
+        ok: bool,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) {
+        let severity = if self.cap == Severity::Warn {
+            Severity::Warn
+        } else {
+            severity
+        };
+        let status = match (ok, severity) {
+            (true, _) => CheckStatus::Pass,
+            (false, Severity::Fail) => CheckStatus::Fail,
+            (false, Severity::Warn) => CheckStatus::Warn,
+        };
+        self.out.push(CheckResult {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity,
+            status,
+            expected: expected.into(),
+            actual: actual.into(),
+        });
+    }
+
+    fn skip(&mut self, id: &str, title: &str, severity: Severity, reason: impl Into<String>) {
+        self.out.push(CheckResult {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity,
+            status: CheckStatus::Skip,
+            expected: String::new(),
+            actual: reason.into(),
+        });
+    }
+}
+
+fn describe(resp: &WireResponse) -> String {
+    let view = View::new(resp);
+    match view.str_member("error") {
+        Some(error) => format!("HTTP {} with error `{error}`", resp.status),
+        None if view.has("access_token") => format!("HTTP {} with an access token", resp.status),
+        None => format!("HTTP {}", resp.status),
+    }
+}
+
+/// Judges one step. Transport failures that leave nothing to judge yield no checks (the
+/// runner turns them into an Error).
+pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
+    let mut c = Checks {
+        out: Vec::new(),
+        cap: input.severity,
+    };
+    match (input.expect, input.outcome) {
+        (Expect::Refused, Ok(resp)) => c.push(
+            "expect-refused",
+            "The TLS connection is refused",
+            Severity::Fail,
+            false,
+            "a TLS-level refusal (alert or reset)",
+            describe(resp),
+        ),
+        (
+            Expect::Refused
+            | Expect::RejectedOrRefused
+            | Expect::NotGranted
+            | Expect::ResourceDenied,
+            Err(f),
+        ) if f.is_tls_refusal() => {
+            c.push(
+                "expect-refused",
+                "Refused at the TLS layer",
+                Severity::Fail,
+                true,
+                "a TLS-level refusal or an error response",
+                f.message.clone(),
+            );
+        }
+        (_, Err(f)) if f.is_tls_refusal() => c.push(
+            "expect-http-answer",
+            "The server answers in HTTP",
+            Severity::Fail,
+            false,
+            "an HTTP response",
+            f.message.clone(),
+        ),
+        (_, Err(_)) => {}
+        (Expect::Granted, Ok(resp)) => granted(&mut c, input, resp),
+        (Expect::Rejected | Expect::RejectedOrRefused, Ok(resp)) => rejected(&mut c, input, resp),
+        (Expect::RejectedOrNarrowed, Ok(resp)) => {
+            if resp.status == 200 {
+                granted(&mut c, input, resp);
+                narrowed(&mut c, input, resp);
+            } else {
+                rejected(&mut c, input, resp);
+            }
+        }
+        (Expect::NotGranted, Ok(resp)) => not_granted(&mut c, input, resp),
+        (Expect::ResourceOk, Ok(resp)) => c.push(
+            "resource-ok",
+            "The resource server accepts the bound token",
+            Severity::Fail,
+            resp.status == 200,
+            "HTTP 200",
+            describe(resp),
+        ),
+        (Expect::ResourceDenied, Ok(resp)) => resource_denied(&mut c, input, resp),
+    }
+    if let Ok(resp) = input.outcome {
+        interaction_id(&mut c, input, resp);
+    }
+    c.out
+}
+
+fn interaction_id(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let Some(sent) = input.interaction_id else {
+        return;
+    };
+    let view = View::new(resp);
+    let got = view.header("x-fapi-interaction-id");
+    let severity = if input.profile == Profile::Ofm {
+        Severity::Fail
+    } else {
+        Severity::Warn
+    };
+    c.push(
+        "resp-interaction-id",
+        "x-fapi-interaction-id is echoed",
+        severity,
+        got == Some(sent),
+        format!("x-fapi-interaction-id: {sent}"),
+        got.map_or("absent".to_string(), |g| {
+            format!("x-fapi-interaction-id: {g}")
+        }),
+    );
+}
+
+fn granted(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let view = View::new(resp);
+    let ok = resp.status == 200 && !view.has("error");
+    c.push(
+        "resp-200",
+        "The valid request is granted",
+        Severity::Fail,
+        ok,
+        "HTTP 200 with no `error`",
+        describe(resp),
+    );
+    if !ok {
+        return;
+    }
+    let media = view.media_type();
+    c.push(
+        "resp-json",
+        "Content-Type is application/json",
+        Severity::Fail,
+        media.as_deref() == Some("application/json"),
+        "application/json",
+        media.unwrap_or_else(|| "no Content-Type".into()),
+    );
+    let cache = view.header("cache-control");
+    let no_store = cache.is_some_and(|v| {
+        v.split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case("no-store"))
+    });
+    c.push(
+        "resp-cache-control",
+        "Cache-Control: no-store",
+        Severity::Fail,
+        no_store,
+        "Cache-Control containing no-store",
+        cache.map_or("absent".into(), |v| format!("Cache-Control: {v}")),
+    );
+    let pragma = view.header("pragma");
+    c.push(
+        "resp-pragma",
+        "Pragma: no-cache",
+        Severity::Warn,
+        pragma.is_some_and(|v| v.eq_ignore_ascii_case("no-cache")),
+        "Pragma: no-cache",
+        pragma.map_or("absent".into(), |v| format!("Pragma: {v}")),
+    );
+    let token = view.str_member("access_token").unwrap_or("");
+    let token_type = view.str_member("token_type").unwrap_or("");
+    let chars_ok = token.chars().all(|ch| ('\x20'..='\x7e').contains(&ch));
+    c.push(
+        "resp-access-token",
+        "access_token and token_type present, allowed characters",
+        Severity::Fail,
+        !token.is_empty() && !token_type.is_empty() && chars_ok,
+        "non-empty access_token (%x20-7E) and token_type",
+        format!(
+            "access_token {}, token_type {}",
+            if token.is_empty() {
+                "missing"
+            } else if chars_ok {
+                "present"
+            } else {
+                "has characters outside %x20-7E"
+            },
+            if token_type.is_empty() {
+                "missing".into()
+            } else {
+                format!("`{token_type}`")
+            }
+        ),
+    );
+    let bits = entropy_bits(token);
+    c.push(
+        "resp-at-entropy",
+        "Access token has at least 128 bits",
+        Severity::Fail,
+        token.len() >= 16 && bits >= 96.0,
+        ">= 16 characters and >= 96 bits of estimated entropy",
+        format!("{} characters, about {bits:.0} bits", token.len()),
+    );
+    c.push(
+        "bind-token-type",
+        "token_type is Bearer",
+        Severity::Fail,
+        token_type.eq_ignore_ascii_case("bearer"),
+        "Bearer (any case)",
+        format!("`{token_type}`"),
+    );
+    match view.json.as_ref().and_then(|m| m.get("expires_in")) {
+        None => c.push(
+            "resp-expires-in",
+            "expires_in present and sane",
+            Severity::Warn,
+            false,
+            "expires_in (RECOMMENDED)",
+            "absent",
+        ),
+        Some(v) => {
+            let n = v.as_f64();
+            c.push(
+                "resp-expires-in",
+                "expires_in present and sane",
+                Severity::Fail,
+                n.is_some_and(|n| n > 0.0 && n <= 31_536_000.0),
+                "a JSON number, 0 < expires_in <= 31536000",
+                v.to_string(),
+            );
+        }
+    }
+    c.push(
+        "resp-no-refresh",
+        "No refresh_token for client credentials",
+        Severity::Warn,
+        !view.has("refresh_token"),
+        "no refresh_token",
+        if view.has("refresh_token") {
+            "refresh_token present"
+        } else {
+            "absent"
+        },
+    );
+    c.push(
+        "resp-no-id-token",
+        "No id_token",
+        Severity::Fail,
+        !view.has("id_token"),
+        "no id_token",
+        if view.has("id_token") {
+            "id_token present"
+        } else {
+            "absent"
+        },
+    );
+    scope_check(c, input, &view);
+    c.push(
+        "resp-date-header",
+        "Date header present",
+        Severity::Warn,
+        view.header("date").is_some(),
+        "a Date header",
+        view.header("date")
+            .map_or("absent".into(), |d| d.to_string()),
+    );
+    cnf_check(c, input, token);
+}
+
+fn scope_check(c: &mut Checks, input: &JudgeInput<'_>, view: &View<'_>) {
+    let requested: Vec<&str> = input
+        .requested_scope
+        .map(|s| s.split(' ').filter(|t| !t.is_empty()).collect())
+        .unwrap_or_default();
+    match view.str_member("scope") {
+        Some(granted) => {
+            let extra: Vec<&str> = granted
+                .split(' ')
+                .filter(|t| !t.is_empty() && !requested.is_empty() && !requested.contains(t))
+                .collect();
+            c.push(
+                "resp-scope",
+                "Granted scope within the requested scope",
+                Severity::Fail,
+                extra.is_empty(),
+                format!("a subset of `{}`", requested.join(" ")),
+                format!("`{granted}`"),
+            );
+        }
+        None => {
+            // RFC 6749 §5.1: OPTIONAL when identical to the request. The platform echoes it.
+            let severity = Severity::Warn;
+            c.push(
+                "resp-scope",
+                "Granted scope returned",
+                severity,
+                input.profile != Profile::Ofm,
+                "scope echoed (OFM documents `scope` in the response)",
+                "absent",
+            );
+        }
+    }
+}
+
+fn narrowed(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let view = View::new(resp);
+    let asked: Vec<&str> = input
+        .requested_scope
+        .map(|s| s.split(' ').collect())
+        .unwrap_or_default();
+    let granted = view.str_member("scope");
+    let leaked: Vec<&str> = granted
+        .map(|g| g.split(' ').filter(|t| asked.contains(t)).collect())
+        .unwrap_or_default();
+    c.push(
+        "req-scope-narrowed",
+        "An unauthorized scope is not granted",
+        Severity::Fail,
+        granted.is_some() && leaked.is_empty(),
+        format!(
+            "400 invalid_scope, or 200 with an explicit `scope` leaving out `{}`",
+            asked.join(" ")
+        ),
+        match granted {
+            Some(g) => format!("HTTP 200 with scope `{g}`"),
+            None => {
+                "HTTP 200 with no `scope` member: the unauthorized scope was granted as requested"
+                    .into()
+            }
+        },
+    );
+}
+
+fn rejected(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let view = View::new(resp);
+    let error = view.str_member("error");
+    let lenient = input.expect == Expect::RejectedOrRefused && input.cert_thumbprint.is_none();
+    let status = resp.status;
+    let status_ok = if !input.statuses.is_empty() {
+        input.statuses.contains(&status)
+    } else {
+        status == 400 || (status == 401 && error == Some("invalid_client"))
+    };
+    let expected_status = if input.statuses.is_empty() {
+        "400, or 401 with invalid_client".to_string()
+    } else {
+        input
+            .statuses
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    if lenient && !status_ok && (400..500).contains(&status) {
+        c.push(
+            "err-status",
+            "Error status",
+            Severity::Warn,
+            false,
+            format!("{expected_status} (any 4xx tolerated without a client certificate)"),
+            format!("HTTP {status}"),
+        );
+    } else {
+        c.push(
+            "err-status",
+            "Error status",
+            Severity::Fail,
+            status_ok,
+            expected_status,
+            format!("HTTP {status}"),
+        );
+    }
+    let media = view.media_type();
+    let json_ok = media.as_deref() == Some("application/json") && view.json.is_some();
+    c.push(
+        "err-json",
+        "Error body is JSON",
+        if lenient {
+            Severity::Warn
+        } else {
+            Severity::Fail
+        },
+        json_ok,
+        "application/json object",
+        media.unwrap_or_else(|| "no Content-Type".into()),
+    );
+    let code_ok = error.is_some_and(|e| {
+        input.errors.iter().any(|a| a == e) && !e.is_empty() && e.chars().all(is_nqschar)
+    });
+    c.push(
+        "err-code",
+        "error code in the acceptable set",
+        Severity::Fail,
+        code_ok,
+        format!("one of {}", input.errors.join(", ")),
+        error.map_or("no `error` member".into(), |e| format!("`{e}`")),
+    );
+    if let Some(desc) = view.str_member("error_description") {
+        let ctl = desc.chars().any(|ch| matches!(ch, '\t' | '\n' | '\r'));
+        let bad = desc
+            .chars()
+            .any(|ch| !is_nqschar(ch) && !matches!(ch, '\t' | '\n' | '\r'));
+        c.push(
+            "err-description",
+            "error_description characters",
+            if bad { Severity::Fail } else { Severity::Warn },
+            !bad && !ctl,
+            "%x20-21 / %x23-5B / %x5D-7E",
+            if bad {
+                "characters outside the allowed set"
+            } else if ctl {
+                "contains CR, LF or TAB"
+            } else {
+                "ok"
+            },
+        );
+    }
+    if let Some(uri) = view.str_member("error_uri") {
+        let ok = uri.chars().all(is_uri_char) && uri.contains(':');
+        c.push(
+            "err-uri",
+            "error_uri is a URI",
+            Severity::Fail,
+            ok,
+            "a URI of %x21 / %x23-5B / %x5D-7E",
+            format!("`{uri}`"),
+        );
+    }
+    let token = view.has("access_token") || (200..300).contains(&status);
+    c.push(
+        "err-no-token",
+        "No token on a rejection",
+        Severity::Fail,
+        !token,
+        "no access_token",
+        if token {
+            format!("a token was issued (HTTP {status})")
+        } else {
+            "none".into()
+        },
+    );
+    if status == 401 {
+        let www = view.header("www-authenticate");
+        c.push(
+            "err-www-authenticate",
+            "401 carries WWW-Authenticate",
+            Severity::Warn,
+            www.is_some(),
+            "a WWW-Authenticate header (RFC 9110 §15.5.2)",
+            www.unwrap_or("absent"),
+        );
+    }
+}
+
+fn not_granted(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let view = View::new(resp);
+    let token = view.has("access_token") || (200..300).contains(&resp.status);
+    c.push(
+        "err-no-token",
+        "No token",
+        Severity::Fail,
+        !token,
+        "no access_token, no 2xx",
+        describe(resp),
+    );
+    if !input.statuses.is_empty() {
+        c.push(
+            "err-status",
+            "Status",
+            Severity::Fail,
+            input.statuses.contains(&resp.status),
+            input
+                .statuses
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(" or "),
+            format!("HTTP {}", resp.status),
+        );
+    }
+}
+
+fn resource_denied(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let status = resp.status;
+    if !input.statuses.is_empty() {
+        c.push(
+            "resource-denied",
+            "The resource server refuses",
+            Severity::Fail,
+            input.statuses.contains(&status),
+            input
+                .statuses
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(" or "),
+            describe(resp),
+        );
+        return;
+    }
+    if (400..500).contains(&status) && status != 401 {
+        c.push(
+            "resource-denied",
+            "The resource server refuses",
+            Severity::Warn,
+            false,
+            "401 invalid_token (RFC 8705 §3; any 4xx tolerated)",
+            format!("HTTP {status}"),
+        );
+    } else {
+        c.push(
+            "resource-denied",
+            "The resource server refuses",
+            Severity::Fail,
+            status == 401,
+            "401 invalid_token (any 4xx tolerated)",
+            describe(resp),
+        );
+    }
+    if status == 401 {
+        let view = View::new(resp);
+        let www = view.header("www-authenticate");
+        c.push(
+            "err-www-authenticate",
+            "401 carries WWW-Authenticate",
+            Severity::Warn,
+            www.is_some(),
+            "a WWW-Authenticate header (RFC 6750 §3)",
+            www.unwrap_or("absent"),
+        );
+    }
+}
+
+fn cnf_check(c: &mut Checks, input: &JudgeInput<'_>, token: &str) {
+    let Some((_, claims)) = crate::jose::inspect::decode_parts(token) else {
+        c.skip(
+            "bind-cnf-x5t",
+            "Token bound to the client certificate",
+            Severity::Fail,
+            "opaque access token: binding is checked at the resource",
+        );
+        return;
+    };
+    let cnf = claims
+        .get("cnf")
+        .and_then(|v| v.get("x5t#S256"))
+        .and_then(Value::as_str);
+    match input.cert_thumbprint {
+        Some(expected) => c.push(
+            "bind-cnf-x5t",
+            "Token bound to the client certificate",
+            Severity::Fail,
+            cnf == Some(expected),
+            format!("cnf.x5t#S256 = {expected}"),
+            cnf.map_or("no cnf.x5t#S256".into(), |v| format!("cnf.x5t#S256 = {v}")),
+        ),
+        None => c.skip(
+            "bind-cnf-x5t",
+            "Token bound to the client certificate",
+            Severity::Fail,
+            "no client certificate was presented",
+        ),
+    }
+}
+
+/// Shannon estimate of the token's entropy in bits (per-character entropy times length).
+pub fn entropy_bits(token: &str) -> f64 {
+    if token.is_empty() {
+        return 0.0;
+    }
+    let mut counts = std::collections::HashMap::new();
+    for ch in token.chars() {
+        *counts.entry(ch).or_insert(0usize) += 1;
+    }
+    let n = token.chars().count() as f64;
+    let per_char: f64 = counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n;
+            -p * p.log2()
+        })
+        .sum();
+    per_char * n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Result<WireResponse, TransportFailure> {
+        Ok(WireResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            tls: None,
+        })
+    }
+
+    fn input<'a>(
+        expect: Expect,
+        errors: &'a [String],
+        outcome: &'a Result<WireResponse, TransportFailure>,
+    ) -> JudgeInput<'a> {
+        JudgeInput {
+            expect,
+            errors,
+            statuses: &[],
+            severity: Severity::Fail,
+            profile: Profile::Fapi2Final,
+            outcome,
+            cert_thumbprint: Some("x5t"),
+            requested_scope: Some("accounts"),
+            interaction_id: None,
+        }
+    }
+
+    fn failed(checks: &[CheckResult]) -> Vec<&str> {
+        checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .map(|c| c.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn good_token_response_passes_every_check() {
+        let r = resp(
+            200,
+            &[
+                ("content-type", "application/json"),
+                ("cache-control", "no-store"),
+                ("pragma", "no-cache"),
+                ("date", "x"),
+            ],
+            r#"{"access_token":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0","token_type":"Bearer","expires_in":600,"scope":"accounts"}"#,
+        );
+        let checks = judge_step(&input(Expect::Granted, &[], &r));
+        assert!(
+            checks
+                .iter()
+                .all(|c| c.status != CheckStatus::Fail && c.status != CheckStatus::Warn),
+            "{checks:#?}"
+        );
+    }
+
+    #[test]
+    fn token_response_without_no_store_fails() {
+        let r = resp(
+            200,
+            &[("content-type", "application/json")],
+            r#"{"access_token":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0","token_type":"Bearer","expires_in":600}"#,
+        );
+        assert_eq!(
+            failed(&judge_step(&input(Expect::Granted, &[], &r))),
+            vec!["resp-cache-control"]
+        );
+    }
+
+    #[test]
+    fn invalid_client_may_be_400_or_401_but_not_403() {
+        let errors = vec!["invalid_client".to_string()];
+        for (status, ok) in [(400, true), (401, true), (403, false)] {
+            let r = resp(
+                status,
+                &[
+                    ("content-type", "application/json"),
+                    ("www-authenticate", "Basic"),
+                ],
+                r#"{"error":"invalid_client"}"#,
+            );
+            let f =
+                failed(&judge_step(&input(Expect::Rejected, &errors, &r))).contains(&"err-status");
+            assert_eq!(f, !ok, "status {status}");
+        }
+        let r = resp(
+            401,
+            &[("content-type", "application/json")],
+            r#"{"error":"invalid_request"}"#,
+        );
+        assert_eq!(
+            failed(&judge_step(&input(Expect::Rejected, &errors, &r))),
+            vec!["err-status", "err-code"]
+        );
+    }
+
+    #[test]
+    fn a_token_where_a_rejection_was_expected_fails() {
+        let errors = vec!["invalid_client".to_string()];
+        let r = resp(
+            200,
+            &[("content-type", "application/json")],
+            r#"{"access_token":"abc","token_type":"Bearer"}"#,
+        );
+        assert_eq!(
+            failed(&judge_step(&input(Expect::Rejected, &errors, &r))),
+            vec!["err-status", "err-code", "err-no-token"]
+        );
+    }
+
+    #[test]
+    fn tls_refusal_accepted_only_where_allowed() {
+        let refused: Result<WireResponse, TransportFailure> = Err(TransportFailure {
+            class: "tls-refused",
+            message: "alert".into(),
+        });
+        let errors = vec!["invalid_client".to_string()];
+        assert!(
+            failed(&judge_step(&input(
+                Expect::RejectedOrRefused,
+                &errors,
+                &refused
+            )))
+            .is_empty()
+        );
+        assert_eq!(
+            failed(&judge_step(&input(Expect::Rejected, &errors, &refused))),
+            vec!["expect-http-answer"]
+        );
+    }
+
+    #[test]
+    fn entropy_estimates() {
+        assert!(entropy_bits("aaaaaaaaaaaaaaaaaaaa") < 1.0);
+        assert!(entropy_bits("26e0bf38-9fab-48e5-8be6-4a906905f959") > 96.0);
+    }
+}

@@ -1,0 +1,8 @@
+//! Judging: an exchange and its expectation give check results; check results give a verdict.
+//! A response that breaks the rules is data here, never an error.
+
+pub mod checks;
+pub mod verdict;
+
+pub use checks::{JudgeInput, judge_step};
+pub use verdict::scenario_verdict;

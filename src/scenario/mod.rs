@@ -1,0 +1,10 @@
+//! Scenarios: the file format, its loader with diagnostics, and the built-in catalogue.
+
+pub mod catalogue;
+pub mod model;
+pub mod parse;
+
+pub use model::{
+    AssertionSpec, Capability, Endpoint, Expect, Identity, KeyChoice, Scenario, Step, StepOverride,
+};
+pub use parse::{load_dir, parse_scenario};

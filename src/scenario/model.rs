@@ -1,0 +1,234 @@
+//! The scenario model, which is also the TOML format (every struct rejects unknown keys).
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::report::model::Severity;
+
+/// One scenario file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub title: String,
+    pub category: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub requires: Vec<Capability>,
+    #[serde(default)]
+    pub refs: Vec<String>,
+    /// Profiles the scenario applies to; empty means all.
+    #[serde(default)]
+    pub profiles: Vec<String>,
+    #[serde(rename = "step")]
+    pub steps: Vec<Step>,
+    /// Where the scenario came from (`scenarios/client-auth-jwt/jwt-exp-past.toml`).
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// What a scenario or step needs from the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    /// A `private_key_jwt` client.
+    PrivateKeyJwt,
+    /// A `tls_client_auth` client.
+    TlsClientAuth,
+    /// A second registered client.
+    SecondClient,
+    /// A resource URL to present tokens at.
+    Resource,
+    /// A scope the server supports but does not grant to the client.
+    UngrantedScope,
+}
+
+impl Capability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::PrivateKeyJwt => "private_key_jwt",
+            Capability::TlsClientAuth => "tls_client_auth",
+            Capability::SecondClient => "second_client",
+            Capability::Resource => "resource",
+            Capability::UngrantedScope => "ungranted_scope",
+        }
+    }
+}
+
+/// A registered client (or none) by its role in the target file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    /// The scenario's main client: the `private_key_jwt` client for scenarios requiring it, the
+    /// `tls_client_auth` client for those requiring that, else `[client]`.
+    Client,
+    SecondClient,
+    MtlsClient,
+    /// No TLS client certificate at all.
+    None,
+}
+
+impl Identity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Identity::Client => "client",
+            Identity::SecondClient => "second-client",
+            Identity::MtlsClient => "mtls-client",
+            Identity::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Endpoint {
+    #[default]
+    Token,
+    Resource,
+}
+
+/// What a step expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expect {
+    /// A token is issued: every success check runs.
+    Granted,
+    /// An RFC 6749 §5.2 error: every error check runs.
+    Rejected,
+    /// A TLS-level refusal (alert, reset) and no HTTP answer.
+    Refused,
+    /// Either of the two.
+    RejectedOrRefused,
+    /// An error, or a token whose granted scope leaves out what was asked (RFC 6749 §3.3).
+    RejectedOrNarrowed,
+    /// Anything but a token, with a status from `statuses` (e.g. a 405 for a wrong method).
+    NotGranted,
+    /// Resource server answers 200.
+    ResourceOk,
+    /// Resource server refuses (401 `invalid_token` preferred; any 4xx tolerated).
+    ResourceDenied,
+}
+
+impl Expect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expect::Granted => "granted",
+            Expect::Rejected => "rejected",
+            Expect::Refused => "refused",
+            Expect::RejectedOrRefused => "rejected-or-refused",
+            Expect::RejectedOrNarrowed => "rejected-or-narrowed",
+            Expect::NotGranted => "not-granted",
+            Expect::ResourceOk => "resource-ok",
+            Expect::ResourceDenied => "resource-denied",
+        }
+    }
+}
+
+/// One request and what it must produce. Starts from the valid baseline request and changes
+/// only what it names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// What the step does, in a few words.
+    pub name: Option<String>,
+    /// Whose credentials go in the request (client_id, assertion). Default: `client`.
+    #[serde(default = "default_identity")]
+    pub client: Identity,
+    /// Which certificate the TLS handshake presents. Default: the same as `client`.
+    pub tls: Option<Identity>,
+    #[serde(default)]
+    pub endpoint: Endpoint,
+    /// HTTP method; default POST for the token endpoint, GET for the resource.
+    pub method: Option<String>,
+    /// Send the form parameters in the query string instead of the body.
+    #[serde(default)]
+    pub form_in_query: bool,
+    /// Replace the Content-Type header; `""` removes it.
+    pub content_type: Option<String>,
+    /// Headers to set (added or replaced).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Headers to remove.
+    #[serde(default)]
+    pub remove_headers: Vec<String>,
+    /// Form parameters to set. Values may use `{issuer}`, `{token_endpoint}`, `{client_id}`,
+    /// `{second_client_id}`, `{scope}`, `{ungranted_scope}`.
+    #[serde(default)]
+    pub form: BTreeMap<String, String>,
+    /// Form parameters to remove.
+    #[serde(default)]
+    pub remove_form: Vec<String>,
+    /// Form parameters to send twice.
+    #[serde(default)]
+    pub repeat_form: Vec<String>,
+    /// A raw body replacing the form entirely.
+    pub body: Option<String>,
+    /// Changes to the client assertion (`private_key_jwt` only).
+    #[serde(default)]
+    pub assertion: AssertionSpec,
+    /// Resource calls: use the access token granted in this (1-based) step.
+    pub token_from: Option<usize>,
+    /// Resource calls: the authorization scheme as written (default `Bearer`).
+    pub auth_scheme: Option<String>,
+    /// Resource calls: put the token in the query string instead of the header.
+    #[serde(default)]
+    pub token_in_query: bool,
+    pub expect: Expect,
+    /// Acceptable `error` codes for a rejection.
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// Acceptable HTTP statuses, where the default rule does not apply.
+    #[serde(default)]
+    pub statuses: Vec<u16>,
+    /// What this step needs beyond the scenario's `requires`; without it the step is skipped.
+    #[serde(default)]
+    pub requires: Vec<Capability>,
+    /// Per-profile changes of the expectation.
+    #[serde(default)]
+    pub profile: BTreeMap<String, StepOverride>,
+}
+
+fn default_identity() -> Identity {
+    Identity::Client
+}
+
+/// How the client assertion is built or broken.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssertionSpec {
+    /// `PS256`, `ES256`, `RS256`, `none`, or `HS256-public-key` (HMAC keyed with the public key PEM).
+    pub alg: Option<String>,
+    /// Which key signs: the step client's own, a fresh unregistered one, or the second client's.
+    pub key: Option<KeyChoice>,
+    /// The `kid` header; default the signing key's registered kid.
+    pub kid: Option<String>,
+    /// Claims to set. Times accept `now`, `now-300s`, `now+1d`; strings accept placeholders.
+    #[serde(default)]
+    pub claims: BTreeMap<String, toml::Value>,
+    /// Claims to remove.
+    #[serde(default)]
+    pub remove_claims: Vec<String>,
+    /// Flip one byte of the signature.
+    #[serde(default)]
+    pub tamper_signature: bool,
+    /// Resend the assertion built in this (1-based) step.
+    pub reuse_from: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyChoice {
+    Client,
+    SecondClient,
+    Unregistered,
+}
+
+/// A per-profile change of a step's expectation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepOverride {
+    pub expect: Option<Expect>,
+    pub errors: Option<Vec<String>>,
+    pub statuses: Option<Vec<u16>>,
+}

@@ -1,0 +1,262 @@
+//! Loads scenario files: TOML errors and semantic errors name the file, the line and the fix.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::model::{Endpoint, Expect, Scenario};
+use crate::config::Profile;
+use crate::config::toml_error;
+use crate::errors::{InputError, did_you_mean};
+
+/// The categories of the catalogue (§6 of the check catalogue).
+pub const CATEGORIES: &[&str] = &[
+    "transport",
+    "discovery",
+    "client-auth-jwt",
+    "client-auth-mtls",
+    "token-binding",
+    "request",
+    "response",
+];
+
+/// Parses and checks one scenario file.
+pub fn parse_scenario(text: &str, source: &str) -> Result<Scenario, InputError> {
+    let mut scenario: Scenario = toml::from_str(text)
+        .map_err(|e| toml_error::from_toml(&e, text, Path::new(source), "scenario"))?;
+    scenario.source = source.to_string();
+    validate(&scenario, text)?;
+    Ok(scenario)
+}
+
+fn error_at(text: &str, source: &str, needle: &str, message: String) -> InputError {
+    let mut err = InputError::new(message).in_file(source);
+    if let Some(offset) = text.find(needle) {
+        let (line, col) = toml_error::line_col(text, offset);
+        err = err.at(line, col);
+    }
+    err
+}
+
+fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
+    let src = s.source.as_str();
+    if let Some(stem) = Path::new(src).file_stem().and_then(|f| f.to_str())
+        && stem != s.id
+    {
+        return Err(error_at(
+            text,
+            src,
+            "id",
+            format!(
+                "scenario id `{}` differs from its file name `{stem}.toml`",
+                s.id
+            ),
+        )
+        .hint(format!(
+            "rename the file to `{}.toml` or the id to `{stem}`",
+            s.id
+        )));
+    }
+    if !CATEGORIES.contains(&s.category.as_str()) {
+        let mut err = error_at(
+            text,
+            src,
+            "category",
+            format!("unknown category `{}`", s.category),
+        );
+        if let Some(near) = did_you_mean(&s.category, CATEGORIES.iter().copied()) {
+            err = err.hint(format!("did you mean `{near}`?"));
+        }
+        return Err(err.hint(format!("valid choices: {}", CATEGORIES.join(", "))));
+    }
+    let profile_names = Profile::names();
+    let check_profile = |name: &str| -> Result<(), InputError> {
+        if Profile::parse(name).is_some() {
+            return Ok(());
+        }
+        let mut err = error_at(text, src, name, format!("unknown profile `{name}`"));
+        if let Some(near) = did_you_mean(name, profile_names.iter().copied()) {
+            err = err.hint(format!("did you mean `{near}`?"));
+        }
+        Err(err.hint(format!("valid choices: {}", profile_names.join(", "))))
+    };
+    for p in &s.profiles {
+        check_profile(p)?;
+    }
+    if s.steps.is_empty() {
+        return Err(InputError::new("a scenario needs at least one [[step]]").in_file(src));
+    }
+    for (i, step) in s.steps.iter().enumerate() {
+        let n = i + 1;
+        for name in step.profile.keys() {
+            check_profile(name)?;
+        }
+        for (what, from) in [
+            ("token_from", step.token_from),
+            ("assertion.reuse_from", step.assertion.reuse_from),
+        ] {
+            if let Some(from) = from
+                && (from == 0 || from >= n)
+            {
+                return Err(error_at(
+                    text,
+                    src,
+                    what,
+                    format!(
+                        "step {n}: `{what}` = {from} must name an earlier step (1..{})",
+                        n - 1
+                    ),
+                ));
+            }
+        }
+        let needs_errors = matches!(
+            step.expect,
+            Expect::Rejected | Expect::RejectedOrRefused | Expect::RejectedOrNarrowed
+        );
+        if needs_errors && step.errors.is_empty() {
+            return Err(error_at(
+                text,
+                src,
+                "expect",
+                format!(
+                    "step {n}: expect = \"{}\" needs `errors`, the acceptable error codes",
+                    step.expect.as_str()
+                ),
+            )
+            .hint("for example errors = [\"invalid_client\"]"));
+        }
+        if step.endpoint == Endpoint::Resource
+            && step.token_from.is_none()
+            && !step.headers.contains_key("authorization")
+        {
+            // A resource call without a token is legitimate (bind-rs-no-token); nothing to check.
+        }
+        if let Some(alg) = &step.assertion.alg {
+            const ALGS: &[&str] = &[
+                "PS256",
+                "ES256",
+                "RS256",
+                "PS384",
+                "ES384",
+                "RS512",
+                "none",
+                "HS256-public-key",
+            ];
+            if !ALGS.contains(&alg.as_str()) {
+                return Err(error_at(
+                    text,
+                    src,
+                    alg,
+                    format!("step {n}: unknown assertion alg `{alg}`"),
+                )
+                .hint(format!("valid choices: {}", ALGS.join(", "))));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads every `*.toml` under `dir` (a user's own scenarios), sorted by path.
+pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>, InputError> {
+    let mut files = Vec::new();
+    collect(dir, &mut files).map_err(|e| {
+        InputError::new(format!(
+            "cannot read scenario folder {}: {e}",
+            dir.display()
+        ))
+    })?;
+    files.sort();
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| InputError::new(format!("cannot read {}: {e}", file.display())))?;
+        out.push(parse_scenario(&text, &file.display().to_string())?);
+    }
+    Ok(out)
+}
+
+fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Rejects two scenarios with one id.
+pub fn check_unique(scenarios: &[Scenario]) -> Result<(), InputError> {
+    let mut seen = HashSet::new();
+    for s in scenarios {
+        if !seen.insert(s.id.as_str()) {
+            return Err(
+                InputError::new(format!("scenario id `{}` is defined twice", s.id))
+                    .in_file(&s.source),
+            );
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "id = \"x\"\ntitle = \"t\"\ncategory = \"request\"\nseverity = \"fail\"\n[[step]]\nexpect = \"granted\"\n";
+
+    #[test]
+    fn parses_a_minimal_scenario() {
+        let s = parse_scenario(GOOD, "scenarios/request/x.toml").unwrap();
+        assert_eq!(s.id, "x");
+        assert_eq!(s.steps.len(), 1);
+    }
+
+    #[test]
+    fn unknown_step_key_gets_did_you_mean() {
+        let text = GOOD.replace(
+            "expect = \"granted\"",
+            "expect = \"granted\"\nasertion.alg = \"none\"",
+        );
+        let err = parse_scenario(&text, "scenarios/request/x.toml").unwrap_err();
+        assert!(
+            err.render().contains("scenarios/request/x.toml:"),
+            "{}",
+            err.render()
+        );
+        assert!(
+            err.hints.iter().any(|h| h == "did you mean `assertion`?"),
+            "{:?}",
+            err.hints
+        );
+    }
+
+    #[test]
+    fn unknown_expectation_lists_the_choices() {
+        let text = GOOD.replace("\"granted\"", "\"grnted\"");
+        let err = parse_scenario(&text, "scenarios/request/x.toml").unwrap_err();
+        assert!(
+            err.hints.iter().any(|h| h == "did you mean `granted`?"),
+            "{:?}",
+            err.hints
+        );
+    }
+
+    #[test]
+    fn unknown_profile_is_an_error_with_line() {
+        let text = format!(
+            "{GOOD}[step.profile.fapi2-fnal]\nexpect = \"rejected\"\nerrors = [\"invalid_client\"]\n"
+        );
+        let err = parse_scenario(&text, "scenarios/request/x.toml").unwrap_err();
+        assert_eq!(err.message, "unknown profile `fapi2-fnal`");
+        assert_eq!(err.location.map(|l| l.0), Some(7));
+        assert!(err.hints.iter().any(|h| h == "did you mean `fapi2-final`?"));
+    }
+
+    #[test]
+    fn every_builtin_scenario_parses_and_ids_are_unique() {
+        let all = super::super::catalogue::builtin().unwrap();
+        check_unique(&all).unwrap();
+    }
+}
