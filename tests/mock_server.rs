@@ -247,3 +247,503 @@ async fn wrong_method_gets_405_and_counts_connections() {
     assert!(server.connections() >= 1);
     server.shutdown().await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fault matrix: for every fault, one request whose answer changes when the fault is switched on.
+// The `match` is exhaustive, so a new fault does not compile until it has a probe here.
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn claims(server: &MockServer, client: &MockClient) -> serde_json::Value {
+    serde_json::json!({
+        "iss": client.client_id,
+        "sub": client.client_id,
+        "aud": server.materials().issuer,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "iat": now(),
+        "exp": now() + 60,
+    })
+}
+
+fn sign_with(client: &MockClient, alg: Algorithm, claims: &serde_json::Value) -> String {
+    let mut header = Header::new(alg);
+    header.kid = client.signing_kid.clone();
+    let pem = client.signing_key_pem.as_deref().expect("signing key");
+    let key = match alg {
+        Algorithm::HS256 => {
+            use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+            let private = rsa::PrivateKey::from_pkcs8_pem(pem).expect("rsa key");
+            let public_pem = private
+                .to_public_key()
+                .to_public_key_pem(LineEnding::LF)
+                .expect("public pem");
+            EncodingKey::from_secret(public_pem.as_bytes()).expect("hmac key")
+        }
+        _ => EncodingKey::from_rsa_pem(pem.as_bytes()).expect("key"),
+    };
+    jsonwebtoken::encode(&header, claims, &key).expect("sign")
+}
+
+fn with(mut claims: serde_json::Value, name: &str, value: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = claims.as_object_mut() {
+        if value.is_null() {
+            map.remove(name);
+        } else {
+            map.insert(name.to_owned(), value);
+        }
+    }
+    claims
+}
+
+async fn send(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    content_type: &str,
+    body: String,
+) -> reqwest::Response {
+    http.request(method, url)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Sends the probe of `fault` and describes the answer in a few words.
+async fn observe(fault: Fault, server: &MockServer) -> String {
+    let m = server.materials().clone();
+    let one = &m.client;
+    let pk = http(server, Some(one));
+    let token_url = m.token_endpoint.clone();
+    let status = |r: reqwest::Response| r.status().as_u16().to_string();
+    let pk_claims = || claims(server, one);
+    let mtls_form = |id: &str| format!("grant_type=client_credentials&client_id={id}");
+    match fault {
+        Fault::AcceptAlgNone => {
+            let jwt = format!(
+                "{}.{}.",
+                b64(br#"{"alg":"none","typ":"JWT"}"#),
+                b64(pk_claims().to_string().as_bytes())
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AcceptRs256 => {
+            let jwt = sign_with(one, Algorithm::RS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AcceptHs256PublicKey => {
+            let jwt = sign_with(one, Algorithm::HS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipSignatureCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let (input, _) = jwt.rsplit_once('.').expect("compact");
+            let forged = format!("{input}.{}", b64(&[7u8; 256]));
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &forged),
+                )
+                .await,
+            )
+        }
+        Fault::SkipIssCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "iss", "someone-else".into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipSubCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "sub", "someone-else".into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipAudCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "aud", m.token_endpoint.clone().into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AllowMissingExp => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "exp", serde_json::Value::Null),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipExpCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "exp", (now() - 300).into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipNbfIatCheck => {
+            let c = with(pk_claims(), "nbf", (now() + 120).into());
+            let jwt = sign_with(one, Algorithm::PS256, &with(c, "exp", (now() + 180).into()));
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AllowMissingJti => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "jti", serde_json::Value::Null),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipJtiReplayCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let _ = send(
+                &pk,
+                reqwest::Method::POST,
+                &token_url,
+                FORM,
+                jwt_form(one, &jwt),
+            )
+            .await;
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipClientIdMatch => {
+            // client_id = client 1, a valid assertion of client 2.
+            let two = &m.second_client;
+            let jwt = sign_with(two, Algorithm::PS256, &claims(server, two));
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::RejectPrivateKeyJwt => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::RejectTlsClientAuth => {
+            let mtls = http(server, Some(&m.mtls_client));
+            status(
+                send(
+                    &mtls,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    mtls_form(&m.mtls_client.client_id),
+                )
+                .await,
+            )
+        }
+        Fault::IssueUnboundToken => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let bare = http(server, None);
+            status(
+                send(
+                    &bare,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AcceptMtlsWithoutCert => {
+            let bare = http(server, None);
+            status(
+                send(
+                    &bare,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    mtls_form(&m.mtls_client.client_id),
+                )
+                .await,
+            )
+        }
+        Fault::SkipMtlsSubjectMatch => status(
+            send(
+                &pk,
+                reqwest::Method::POST,
+                &token_url,
+                FORM,
+                mtls_form(&m.mtls_client.client_id),
+            )
+            .await,
+        ),
+        Fault::SkipScopeCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form = jwt_form(one, &jwt).replace("scope=accounts", "scope=profile");
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::DefaultGrantType => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form = jwt_form(one, &jwt).replace("grant_type=client_credentials&", "");
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::AcceptPasswordGrant => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form =
+                jwt_form(one, &jwt).replace("client_credentials", "password&username=u&password=p");
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::AcceptAnyMethod => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let url = format!("{token_url}?{}", jwt_form(one, &jwt));
+            status(send(&pk, reqwest::Method::GET, &url, FORM, String::new()).await)
+        }
+        Fault::SkipContentTypeCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    "application/json",
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AllowRepeatedParams => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form = format!("grant_type=client_credentials&{}", jwt_form(one, &jwt));
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::SkipRsBindingCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let answer = post_token(&pk, server, jwt_form(one, &jwt)).await;
+            let token = answer.body["access_token"]
+                .as_str()
+                .expect("token")
+                .to_owned();
+            let other = http(server, Some(&m.second_client));
+            get_resource(&other, server, &token).await.to_string()
+        }
+        Fault::OmitCacheControl => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let r = send(
+                &pk,
+                reqwest::Method::POST,
+                &token_url,
+                FORM,
+                jwt_form(one, &jwt),
+            )
+            .await;
+            format!(
+                "{} cache-control={:?}",
+                r.status().as_u16(),
+                r.headers().get("cache-control")
+            )
+        }
+        Fault::NoInteractionIdEcho => {
+            let r = pk
+                .get(&m.discovery_url)
+                .header("x-fapi-interaction-id", "id-1")
+                .send()
+                .await
+                .expect("discovery");
+            format!("{:?}", r.headers().get("x-fapi-interaction-id"))
+        }
+        Fault::WrongErrorStatus => {
+            let jwt = sign_with(one, Algorithm::RS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+    }
+}
+
+/// (answer of the strict mock, answer with the fault on).
+fn expected(fault: Fault) -> (&'static str, &'static str) {
+    match fault {
+        Fault::RejectPrivateKeyJwt | Fault::RejectTlsClientAuth => ("200", "401"),
+        Fault::IssueUnboundToken
+        | Fault::SkipScopeCheck
+        | Fault::DefaultGrantType
+        | Fault::AcceptPasswordGrant
+        | Fault::SkipContentTypeCheck
+        | Fault::AllowRepeatedParams => ("400", "200"),
+        Fault::AcceptAnyMethod => ("405", "200"),
+        Fault::OmitCacheControl => (
+            "200 cache-control=Some(\"no-store\")",
+            "200 cache-control=None",
+        ),
+        Fault::NoInteractionIdEcho => ("Some(\"id-1\")", "None"),
+        Fault::WrongErrorStatus => ("401", "403"),
+        Fault::AcceptAlgNone
+        | Fault::AcceptRs256
+        | Fault::AcceptHs256PublicKey
+        | Fault::SkipSignatureCheck
+        | Fault::SkipIssCheck
+        | Fault::SkipSubCheck
+        | Fault::SkipAudCheck
+        | Fault::AllowMissingExp
+        | Fault::SkipExpCheck
+        | Fault::SkipNbfIatCheck
+        | Fault::AllowMissingJti
+        | Fault::SkipJtiReplayCheck
+        | Fault::SkipClientIdMatch
+        | Fault::AcceptMtlsWithoutCert
+        | Fault::SkipMtlsSubjectMatch
+        | Fault::SkipRsBindingCheck => ("401", "200"),
+    }
+}
+
+#[tokio::test]
+async fn every_fault_changes_the_answer_of_its_probe() {
+    let strict = start(MockOptions::default()).await;
+    let mut failures = Vec::new();
+    for &fault in Fault::ALL {
+        let faulty = start(MockOptions {
+            faults: vec![fault],
+            ..MockOptions::default()
+        })
+        .await;
+        let (want_strict, want_faulty) = expected(fault);
+        let got_strict = observe(fault, &strict).await;
+        let got_faulty = observe(fault, &faulty).await;
+        if got_strict != want_strict || got_faulty != want_faulty {
+            failures.push(format!(
+                "{fault}: strict {got_strict} (want {want_strict}), faulty {got_faulty} (want {want_faulty})"
+            ));
+        }
+        faulty.shutdown().await;
+    }
+    strict.shutdown().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

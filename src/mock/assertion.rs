@@ -105,9 +105,12 @@ pub fn authenticate<'s>(
         .ok_or(Violation::MissingAssertion)?;
     let jws = CompactJws::parse(text)?;
 
-    let named = jws.claim_str("iss").or(params.get("client_id"));
-    let client = named
+    // The client named by `iss`; when `iss` names nobody, the form's `client_id` (so that a
+    // wrong `iss` is caught by the `iss` check, which `skip-iss-check` switches off).
+    let client = jws
+        .claim_str("iss")
         .and_then(|id| state.client(id))
+        .or_else(|| params.get("client_id").and_then(|id| state.client(id)))
         .ok_or(Violation::UnknownClient)?;
     if state.fault(Fault::RejectPrivateKeyJwt) {
         return Err(Violation::PrivateKeyJwtRejected);

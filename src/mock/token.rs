@@ -155,7 +155,7 @@ fn granted_scope(
 
 fn random_token() -> Result<String, Violation> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|_| Violation::UnboundToken)?;
+    getrandom::fill(&mut bytes).map_err(|_| Violation::TokenIssuance)?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -192,14 +192,17 @@ pub fn process(state: &MockState, req: &TokenRequest<'_>) -> Result<Grant, Viola
     check_grant_type(state, &params)?;
     let client = authenticate(state, req, &params, now)?;
     let x5t = req.peer_cert.map(x5t_s256);
-    if x5t.is_none() && !state.fault(Fault::IssueUnboundToken) {
+    // Holder of key: a private_key_jwt client must present a certificate to bind the token to.
+    // (A tls_client_auth client has one unless `accept-mtls-without-cert` let it in without.)
+    let pkjwt = matches!(client.auth, ClientAuth::PrivateKeyJwt { .. });
+    if pkjwt && x5t.is_none() && !state.fault(Fault::IssueUnboundToken) {
         return Err(Violation::UnboundToken);
     }
     let scope = granted_scope(state, client, &params)?;
     let access_token = match state.options.token_format {
         TokenFormat::Opaque => random_token()?,
         TokenFormat::Jwt => {
-            jwt_token(state, client, &scope, x5t.as_deref(), now).ok_or(Violation::UnboundToken)?
+            jwt_token(state, client, &scope, x5t.as_deref(), now).ok_or(Violation::TokenIssuance)?
         }
     };
     state.remember(

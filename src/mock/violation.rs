@@ -10,6 +10,7 @@ pub enum ErrorCode {
     InvalidClient,
     UnsupportedGrantType,
     InvalidScope,
+    ServerError,
 }
 
 impl ErrorCode {
@@ -20,6 +21,7 @@ impl ErrorCode {
             ErrorCode::InvalidClient => "invalid_client",
             ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::ServerError => "server_error",
         }
     }
 }
@@ -64,6 +66,8 @@ pub enum Violation {
     SubjectMismatch,
     UnboundToken,
     InvalidScope,
+    /// The mock could not mint a token (random source or signing failed).
+    TokenIssuance,
 }
 
 /// What a violation is answered with.
@@ -272,6 +276,11 @@ impl From<&Violation> for Outcome {
                 StatusCode::BAD_REQUEST,
                 InvalidScope,
                 "the requested scope is unknown or not granted".to_owned(),
+            ),
+            V::TokenIssuance => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ServerError,
+                "the access token could not be issued".to_owned(),
             ),
         };
         Outcome {
