@@ -4,9 +4,26 @@
 //! Contract with the harness: [`MockServer::start`] returns a running server whose
 //! [`MockMaterials`] describe everything a target file needs.
 
+pub mod assertion;
+pub mod error;
 pub mod faults;
+pub mod form;
+pub mod metadata;
+pub mod pki;
+pub mod replay;
+pub mod resource;
+pub mod server;
+pub mod state;
+pub mod subject;
+pub mod token;
+pub mod violation;
 
+pub use error::MockError;
 pub use faults::Fault;
+pub use pki::{ClientPki, MockPki};
+pub use server::MockServer;
+pub use subject::subject_dn_rfc4514;
+pub use violation::{ErrorCode, Violation};
 
 /// How the mock presents itself where the standards allow several behaviours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,0 +1,244 @@
+//! The running mock: HTTPS on 127.0.0.1 (axum + axum-server with rustls), optional client
+//! certificates, the interaction-id and latency layer, and a connection counter.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{any, get};
+use axum_server::tls::TlsInfo;
+use axum_server::tls_rustls::RustlsConfig;
+use http::{Extensions, HeaderValue};
+use rustls::RootCertStore;
+use rustls::server::WebPkiClientVerifier;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+use super::error::MockError;
+use super::metadata::{self, MTLS_TOKEN_PATH};
+use super::pki::{ClientPki, MockPki};
+use super::state::{GRANTED_SCOPE, MockState};
+use super::{Fault, MockClient, MockMaterials, MockOptions, resource, token};
+
+const INTERACTION_ID: &str = "x-fapi-interaction-id";
+
+/// A running mock OFP.
+#[derive(Debug)]
+pub struct MockServer {
+    materials: MockMaterials,
+    addr: SocketAddr,
+    connections: Arc<AtomicU64>,
+    handle: axum_server::Handle<SocketAddr>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// The leaf certificate the client presented on this connection, if any.
+pub fn peer_leaf(extensions: &Extensions) -> Option<Vec<u8>> {
+    extensions
+        .get::<Arc<TlsInfo>>()
+        .and_then(|info| info.peer_certificates.first().cloned())
+}
+
+/// Counts accepted connections: axum-server asks for one service per TCP connection.
+#[derive(Clone)]
+struct CountingMakeService {
+    router: Router,
+    count: Arc<AtomicU64>,
+}
+
+impl<T> tower_service::Service<T> for CountingMakeService {
+    type Response = Router;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Router, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _target: T) -> Self::Future {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        std::future::ready(Ok(self.router.clone()))
+    }
+}
+
+/// Echoes (or mints) `x-fapi-interaction-id` and applies the configured latency.
+async fn interaction_layer(
+    State(state): State<Arc<MockState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let id = request.headers().get(INTERACTION_ID).cloned();
+    if state.options.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(state.options.latency_ms)).await;
+    }
+    let mut response = next.run(request).await;
+    if !state.fault(Fault::NoInteractionIdEcho) {
+        let value = id.unwrap_or_else(|| {
+            HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).unwrap_or_else(|_| {
+                HeaderValue::from_static("00000000-0000-4000-8000-000000000000")
+            })
+        });
+        response.headers_mut().insert(INTERACTION_ID, value);
+    }
+    response
+}
+
+fn router(state: Arc<MockState>) -> Router {
+    let mut router = Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            get(metadata::discovery),
+        )
+        .route("/jwks", get(metadata::jwks))
+        .route("/token", any(token::token_endpoint))
+        .route("/v1/providers", any(resource::providers));
+    if state.options.mtls_aliases {
+        router = router.route(MTLS_TOKEN_PATH, any(token::token_endpoint));
+    }
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            interaction_layer,
+        ))
+        .with_state(state)
+}
+
+fn tls_config(pki: &MockPki, require_cert: bool) -> Result<rustls::ServerConfig, MockError> {
+    let tls = |e: &dyn std::fmt::Display| MockError::Tls(e.to_string());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(CertificateDer::from(pki.ca.cert_der()))
+        .map_err(|e| tls(&e))?;
+    let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
+    let verifier = if require_cert {
+        builder.build()
+    } else {
+        builder.allow_unauthenticated().build()
+    }
+    .map_err(|e| tls(&e))?;
+    let chain = vec![
+        CertificateDer::from(pki.server.cert_der.clone()),
+        CertificateDer::from(pki.ca.cert_der()),
+    ];
+    let key =
+        PrivateKeyDer::from_pem_slice(pki.server.key.expose().as_bytes()).map_err(|e| tls(&e))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| tls(&e))?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(chain, key)
+        .map_err(|e| tls(&e))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+fn mock_client(pki: &ClientPki) -> MockClient {
+    MockClient {
+        client_id: pki.client_id.clone(),
+        auth: if pki.signing.is_some() {
+            "private_key_jwt".to_owned()
+        } else {
+            "tls_client_auth".to_owned()
+        },
+        cert_pem: pki.transport.cert_pem.clone(),
+        key_pem: pki.transport.key.expose().to_owned(),
+        signing_key_pem: pki
+            .signing
+            .as_ref()
+            .map(|s| s.private_pem.expose().to_owned()),
+        signing_kid: pki.signing.as_ref().map(|s| s.kid.clone()),
+        scope: GRANTED_SCOPE.to_owned(),
+        subject_dn: pki.signing.is_none().then(|| pki.subject_dn.clone()),
+    }
+}
+
+fn materials(pki: &MockPki, issuer: &str) -> MockMaterials {
+    MockMaterials {
+        issuer: issuer.to_owned(),
+        discovery_url: format!("{issuer}/.well-known/openid-configuration"),
+        token_endpoint: format!("{issuer}/token"),
+        resource_url: format!("{issuer}/v1/providers"),
+        ca_pem: pki.ca.cert_pem(),
+        client: mock_client(&pki.client),
+        second_client: mock_client(&pki.second_client),
+        mtls_client: mock_client(&pki.mtls_client),
+        ungranted_scope: "profile".to_owned(),
+    }
+}
+
+impl MockServer {
+    /// Starts a mock with a freshly generated PKI.
+    pub async fn start(opts: MockOptions) -> Result<MockServer, MockError> {
+        let pki = tokio::task::spawn_blocking(MockPki::generate)
+            .await
+            .map_err(|e| MockError::Key(e.to_string()))??;
+        MockServer::start_with_pki(Arc::new(pki), opts).await
+    }
+
+    /// Starts a mock that uses an existing PKI (clients, keys and CA are shared).
+    pub async fn start_with_pki(
+        pki: Arc<MockPki>,
+        opts: MockOptions,
+    ) -> Result<MockServer, MockError> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = opts.port.unwrap_or(0);
+        let bind = |e: std::io::Error| MockError::Bind {
+            port,
+            message: e.to_string(),
+        };
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(bind)?;
+        listener.set_nonblocking(true).map_err(bind)?;
+        let addr = listener.local_addr().map_err(bind)?;
+        let issuer = format!("https://127.0.0.1:{}", addr.port());
+
+        let config = tls_config(&pki, opts.require_cert_at_handshake)?;
+        let state = Arc::new(MockState::new(&pki, opts, issuer.clone())?);
+        let connections = Arc::new(AtomicU64::new(0));
+        let make = CountingMakeService {
+            router: router(state),
+            count: connections.clone(),
+        };
+        let handle = axum_server::Handle::new();
+        let server =
+            axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))
+                .map_err(bind)?
+                .handle(handle.clone());
+        let task = tokio::spawn(server.serve(make));
+        Ok(MockServer {
+            materials: materials(&pki, &issuer),
+            addr,
+            connections,
+            handle,
+            task,
+        })
+    }
+
+    /// What a target file needs to test this mock.
+    pub fn materials(&self) -> &MockMaterials {
+        &self.materials
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// TCP connections accepted so far.
+    pub fn connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(self) {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(1)));
+        let _ = self.task.await;
+    }
+}

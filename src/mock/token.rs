@@ -1,0 +1,288 @@
+//! The token endpoint: client credentials with `private_key_jwt` or `tls_client_auth`, checked
+//! by an ordered pipeline; every refusal goes through the one table in `violation`.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use jsonwebtoken::{Algorithm, Header};
+
+use super::form::{Params, RawForm};
+use super::state::{
+    ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, TOKEN_TTL, now_unix,
+};
+use super::subject::subject_dn_rfc4514;
+use super::violation::{ErrorCode, Outcome, Violation};
+use super::{Fault, TokenFormat, assertion};
+use crate::pki::x5t_s256;
+
+/// Largest accepted request body.
+const MAX_BODY: usize = 64 * 1024;
+
+/// What the transport tells the endpoint besides the HTTP request.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenRequest<'a> {
+    pub method: &'a Method,
+    pub headers: &'a HeaderMap,
+    pub query: Option<&'a str>,
+    pub body: &'a [u8],
+    /// DER of the client's leaf certificate, if it presented one.
+    pub peer_cert: Option<&'a [u8]>,
+}
+
+/// A successful grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub access_token: String,
+    pub scope: String,
+}
+
+fn is_form(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| {
+            m.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+fn read_params(state: &MockState, req: &TokenRequest<'_>) -> Result<Params, Violation> {
+    let (source, from_body) = if req.method == Method::POST {
+        (req.body, true)
+    } else if !state.fault(Fault::AcceptAnyMethod) {
+        return Err(Violation::MethodNotAllowed);
+    } else if req.method == Method::GET {
+        (req.query.unwrap_or("").as_bytes(), false)
+    } else {
+        (req.body, true)
+    };
+    if from_body && !state.fault(Fault::SkipContentTypeCheck) && !is_form(req.headers) {
+        return Err(Violation::ContentType);
+    }
+    let form = RawForm::parse(source).map_err(|_| Violation::MalformedBody)?;
+    if !state.fault(Fault::AllowRepeatedParams)
+        && let Some(name) = form.repeated()
+    {
+        return Err(Violation::RepeatedParameter(name.to_owned()));
+    }
+    Ok(form.into_params())
+}
+
+fn check_grant_type(state: &MockState, params: &Params) -> Result<(), Violation> {
+    match params.get("grant_type") {
+        Some("client_credentials") => Ok(()),
+        None if state.fault(Fault::DefaultGrantType) => Ok(()),
+        None => Err(Violation::MissingGrantType),
+        Some("password") if state.fault(Fault::AcceptPasswordGrant) => Ok(()),
+        Some("password") => Err(Violation::PasswordGrant),
+        Some(_) => Err(Violation::UnsupportedGrantType),
+    }
+}
+
+fn authenticate_mtls<'s>(
+    state: &'s MockState,
+    params: &Params,
+    peer_cert: Option<&[u8]>,
+) -> Result<&'s RegisteredClient, Violation> {
+    let id = params.get("client_id").ok_or(Violation::MissingClientId)?;
+    let client = state.client(id).ok_or(Violation::UnknownClient)?;
+    let ClientAuth::TlsClientAuth { subject_dn } = &client.auth else {
+        // A private_key_jwt client that sent no assertion.
+        return Err(Violation::MissingAssertion);
+    };
+    if state.fault(Fault::RejectTlsClientAuth) {
+        return Err(Violation::TlsClientAuthRejected);
+    }
+    match peer_cert {
+        None if state.fault(Fault::AcceptMtlsWithoutCert) => Ok(client),
+        None => Err(Violation::NoClientCertificate),
+        Some(_) if state.fault(Fault::SkipMtlsSubjectMatch) => Ok(client),
+        Some(der) => match subject_dn_rfc4514(der) {
+            Some(dn) if dn == *subject_dn => Ok(client),
+            _ => Err(Violation::SubjectMismatch),
+        },
+    }
+}
+
+fn authenticate<'s>(
+    state: &'s MockState,
+    req: &TokenRequest<'_>,
+    params: &Params,
+    now: i64,
+) -> Result<&'s RegisteredClient, Violation> {
+    if req.headers.contains_key(header::AUTHORIZATION) {
+        return Err(Violation::AuthorizationHeader);
+    }
+    if params.get("client_secret").is_some() {
+        return Err(Violation::ClientSecret);
+    }
+    let jwt =
+        params.get("client_assertion").is_some() || params.get("client_assertion_type").is_some();
+    if jwt {
+        assertion::authenticate(state, params, now)
+    } else {
+        authenticate_mtls(state, params, req.peer_cert)
+    }
+}
+
+fn granted_scope(
+    state: &MockState,
+    client: &RegisteredClient,
+    params: &Params,
+) -> Result<String, Violation> {
+    let Some(requested) = params.get("scope") else {
+        return Ok(client.scopes.iter().cloned().collect::<Vec<_>>().join(" "));
+    };
+    let wanted: BTreeSet<&str> = requested.split(' ').collect();
+    if state.fault(Fault::SkipScopeCheck) {
+        return Ok(requested.to_owned());
+    }
+    let ok = wanted
+        .iter()
+        .all(|s| SUPPORTED_SCOPES.contains(s) && client.scopes.contains(*s));
+    if ok {
+        Ok(wanted.into_iter().collect::<Vec<_>>().join(" "))
+    } else {
+        Err(Violation::InvalidScope)
+    }
+}
+
+fn random_token() -> Result<String, Violation> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| Violation::TokenIssuance)?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+fn jwt_token(
+    state: &MockState,
+    client: &RegisteredClient,
+    scope: &str,
+    x5t: Option<&str>,
+    now: i64,
+) -> Option<String> {
+    let mut header = Header::new(Algorithm::ES256);
+    header.typ = Some("at+jwt".to_owned());
+    header.kid = Some(state.as_kid.clone());
+    let mut claims = serde_json::json!({
+        "iss": state.issuer,
+        "sub": client.client_id,
+        "client_id": client.client_id,
+        "aud": format!("{}/v1/providers", state.issuer),
+        "iat": now,
+        "exp": now + TOKEN_TTL,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "scope": scope,
+    });
+    if let (Some(t), Some(map)) = (x5t, claims.as_object_mut()) {
+        map.insert("cnf".to_owned(), serde_json::json!({ "x5t#S256": t }));
+    }
+    jsonwebtoken::encode(&header, &claims, &state.as_key).ok()
+}
+
+/// Runs the whole pipeline.
+pub fn process(state: &MockState, req: &TokenRequest<'_>) -> Result<Grant, Violation> {
+    let now = now_unix();
+    let params = read_params(state, req)?;
+    check_grant_type(state, &params)?;
+    let client = authenticate(state, req, &params, now)?;
+    let x5t = req.peer_cert.map(x5t_s256);
+    // Holder of key: a private_key_jwt client must present a certificate to bind the token to.
+    // (A tls_client_auth client has one unless `accept-mtls-without-cert` let it in without.)
+    let pkjwt = matches!(client.auth, ClientAuth::PrivateKeyJwt { .. });
+    if pkjwt && x5t.is_none() && !state.fault(Fault::IssueUnboundToken) {
+        return Err(Violation::UnboundToken);
+    }
+    let scope = granted_scope(state, client, &params)?;
+    let access_token = match state.options.token_format {
+        TokenFormat::Opaque => random_token()?,
+        TokenFormat::Jwt => {
+            jwt_token(state, client, &scope, x5t.as_deref(), now).ok_or(Violation::TokenIssuance)?
+        }
+    };
+    state.remember(
+        access_token.clone(),
+        IssuedToken {
+            client_id: client.client_id.clone(),
+            x5t,
+            expires_at: now + TOKEN_TTL,
+        },
+        now,
+    );
+    Ok(Grant {
+        access_token,
+        scope,
+    })
+}
+
+fn no_store(headers: &mut HeaderMap, state: &MockState) {
+    if !state.fault(Fault::OmitCacheControl) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+}
+
+/// Renders a violation as the JSON error response.
+pub fn error_response(state: &MockState, violation: &Violation) -> Response {
+    let outcome = Outcome::from(violation);
+    let mut status = outcome.status;
+    let body = serde_json::json!({
+        "error": outcome.code.as_str(),
+        "error_description": outcome.description,
+    });
+    let mut response = (status, axum::Json(body)).into_response();
+    let headers = response.headers_mut();
+    // Error responses always carry no-store (the fault only concerns token responses).
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    if *violation == Violation::MethodNotAllowed {
+        headers.insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    if outcome.code == ErrorCode::InvalidClient {
+        if state.fault(Fault::WrongErrorStatus) {
+            status = StatusCode::FORBIDDEN;
+        } else {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"ofp-mock\""),
+            );
+        }
+    }
+    *response.status_mut() = status;
+    response
+}
+
+/// The axum handler (any method; the pipeline decides).
+pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return error_response(&state, &Violation::MalformedBody);
+    };
+    let peer_cert = super::server::peer_leaf(&parts.extensions);
+    let req = TokenRequest {
+        method: &parts.method,
+        headers: &parts.headers,
+        query: parts.uri.query(),
+        body: &body,
+        peer_cert: peer_cert.as_deref(),
+    };
+    match process(&state, &req) {
+        Ok(grant) => {
+            let body = serde_json::json!({
+                "access_token": grant.access_token,
+                "token_type": "Bearer",
+                "expires_in": TOKEN_TTL,
+                "scope": grant.scope,
+            });
+            let mut response = (StatusCode::OK, axum::Json(body)).into_response();
+            no_store(response.headers_mut(), &state);
+            response
+        }
+        Err(violation) => error_response(&state, &violation),
+    }
+}

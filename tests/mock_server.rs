@@ -1,0 +1,749 @@
+//! End-to-end tests of the built-in mock OFP over real HTTPS on 127.0.0.1.
+
+use std::sync::{Arc, OnceLock};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use ofp_conformance::mock::{Fault, MockClient, MockOptions, MockPki, MockServer};
+
+fn pki() -> Arc<MockPki> {
+    static PKI: OnceLock<Arc<MockPki>> = OnceLock::new();
+    PKI.get_or_init(|| Arc::new(MockPki::generate().expect("mock pki")))
+        .clone()
+}
+
+async fn start(opts: MockOptions) -> MockServer {
+    MockServer::start_with_pki(pki(), opts)
+        .await
+        .expect("mock starts")
+}
+
+/// An HTTPS client trusting the mock CA, presenting `identity`'s certificate if given.
+fn http(server: &MockServer, identity: Option<&MockClient>) -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let ca = reqwest::Certificate::from_pem(server.materials().ca_pem.as_bytes()).expect("ca");
+    let mut builder = reqwest::Client::builder().tls_certs_only([ca]);
+    if let Some(client) = identity {
+        let pem = format!("{}\n{}", client.cert_pem, client.key_pem);
+        builder = builder.identity(reqwest::Identity::from_pem(pem.as_bytes()).expect("identity"));
+    }
+    builder.build().expect("client")
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .expect("clock")
+}
+
+fn assertion(server: &MockServer, client: &MockClient) -> String {
+    let mut header = Header::new(Algorithm::PS256);
+    header.kid = client.signing_kid.clone();
+    let claims = serde_json::json!({
+        "iss": client.client_id,
+        "sub": client.client_id,
+        "aud": server.materials().issuer,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "iat": now(),
+        "nbf": now(),
+        "exp": now() + 60,
+    });
+    let pem = client.signing_key_pem.as_deref().expect("signing key");
+    let key = EncodingKey::from_rsa_pem(pem.as_bytes()).expect("key");
+    jsonwebtoken::encode(&header, &claims, &key).expect("sign")
+}
+
+fn jwt_form(client: &MockClient, assertion: &str) -> String {
+    format!(
+        "grant_type=client_credentials&scope=accounts&client_id={}\
+         &client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer\
+         &client_assertion={assertion}",
+        client.client_id
+    )
+}
+
+struct Answer {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    body: serde_json::Value,
+}
+
+async fn post_token(http: &reqwest::Client, server: &MockServer, form: String) -> Answer {
+    let response = http
+        .post(&server.materials().token_endpoint)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .expect("token request");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.expect("body");
+    let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null);
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn get_resource(http: &reqwest::Client, server: &MockServer, token: &str) -> u16 {
+    http.get(&server.materials().resource_url)
+        .header("authorization", format!("bEARER {token}"))
+        .send()
+        .await
+        .expect("resource request")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn discovery_document_lists_the_fapi_metadata() {
+    let server = start(MockOptions {
+        mtls_aliases: true,
+        ..MockOptions::default()
+    })
+    .await;
+    let m = server.materials().clone();
+    let response = http(&server, None)
+        .get(&m.discovery_url)
+        .header("x-fapi-interaction-id", "abc-123")
+        .send()
+        .await
+        .expect("discovery");
+    assert_eq!(response.headers()["x-fapi-interaction-id"], "abc-123");
+    let doc = response.json_or_value().await;
+    assert_eq!(doc["issuer"], m.issuer);
+    assert_eq!(doc["token_endpoint"], m.token_endpoint);
+    assert_eq!(doc["jwks_uri"], format!("{}/jwks", m.issuer));
+    assert_eq!(
+        doc["token_endpoint_auth_methods_supported"],
+        serde_json::json!(["private_key_jwt", "tls_client_auth"])
+    );
+    assert_eq!(doc["tls_client_certificate_bound_access_tokens"], true);
+    assert_eq!(
+        doc["mtls_endpoint_aliases"]["token_endpoint"],
+        format!("{}/mtls/token", m.issuer)
+    );
+    assert!(m.issuer.starts_with("https://127.0.0.1:"));
+    server.shutdown().await;
+}
+
+trait JsonOrValue {
+    async fn json_or_value(self) -> serde_json::Value;
+}
+
+impl JsonOrValue for reqwest::Response {
+    async fn json_or_value(self) -> serde_json::Value {
+        let bytes = self.bytes().await.expect("body");
+        serde_json::from_slice(&bytes).expect("json body")
+    }
+}
+
+#[tokio::test]
+async fn private_key_jwt_happy_path_then_replay_is_refused() {
+    let server = start(MockOptions::default()).await;
+    let client = server.materials().client.clone();
+    let http = http(&server, Some(&client));
+    let jwt = assertion(&server, &client);
+
+    let first = post_token(&http, &server, jwt_form(&client, &jwt)).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert_eq!(first.headers["cache-control"], "no-store");
+    assert_eq!(first.headers["pragma"], "no-cache");
+    assert_eq!(first.body["token_type"], "Bearer");
+    assert_eq!(first.body["expires_in"], 600);
+    assert_eq!(first.body["scope"], "accounts");
+    assert!(first.body.get("refresh_token").is_none());
+    assert!(first.headers.contains_key("x-fapi-interaction-id"));
+
+    let replay = post_token(&http, &server, jwt_form(&client, &jwt)).await;
+    assert_eq!(replay.status, 401);
+    assert_eq!(replay.body["error"], "invalid_client");
+    assert_eq!(
+        replay.headers["www-authenticate"],
+        "Basic realm=\"ofp-mock\""
+    );
+    assert_eq!(replay.headers["cache-control"], "no-store");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn skip_jti_replay_check_accepts_the_replay() {
+    let server = start(MockOptions {
+        faults: vec![Fault::SkipJtiReplayCheck],
+        ..MockOptions::default()
+    })
+    .await;
+    let client = server.materials().client.clone();
+    let http = http(&server, Some(&client));
+    let jwt = assertion(&server, &client);
+    assert_eq!(
+        post_token(&http, &server, jwt_form(&client, &jwt))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        post_token(&http, &server, jwt_form(&client, &jwt))
+            .await
+            .status,
+        200
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn private_key_jwt_without_certificate_is_invalid_request() {
+    let server = start(MockOptions::default()).await;
+    let client = server.materials().client.clone();
+    let answer = post_token(
+        &http(&server, None),
+        &server,
+        jwt_form(&client, &assertion(&server, &client)),
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    assert_eq!(answer.body["error"], "invalid_request");
+    assert!(answer.body.get("access_token").is_none());
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn tls_client_auth_token_is_bound_to_its_certificate() {
+    let server = start(MockOptions::default()).await;
+    let m = server.materials().clone();
+    let mtls = http(&server, Some(&m.mtls_client));
+    let form = format!(
+        "grant_type=client_credentials&scope=accounts&client_id={}",
+        m.mtls_client.client_id
+    );
+    let answer = post_token(&mtls, &server, form).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let token = answer.body["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    assert_eq!(get_resource(&mtls, &server, &token).await, 200);
+    let other = http(&server, Some(&m.second_client));
+    assert_eq!(get_resource(&other, &server, &token).await, 401);
+    let none = http(&server, None);
+    assert_eq!(get_resource(&none, &server, &token).await, 401);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_method_gets_405_and_counts_connections() {
+    let server = start(MockOptions::default()).await;
+    assert_eq!(server.connections(), 0);
+    let response = http(&server, None)
+        .get(&server.materials().token_endpoint)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    assert!(server.connections() >= 1);
+    server.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault matrix: for every fault, one request whose answer changes when the fault is switched on.
+// The `match` is exhaustive, so a new fault does not compile until it has a probe here.
+
+fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn claims(server: &MockServer, client: &MockClient) -> serde_json::Value {
+    serde_json::json!({
+        "iss": client.client_id,
+        "sub": client.client_id,
+        "aud": server.materials().issuer,
+        "jti": uuid::Uuid::new_v4().to_string(),
+        "iat": now(),
+        "exp": now() + 60,
+    })
+}
+
+fn sign_with(client: &MockClient, alg: Algorithm, claims: &serde_json::Value) -> String {
+    let mut header = Header::new(alg);
+    header.kid = client.signing_kid.clone();
+    let pem = client.signing_key_pem.as_deref().expect("signing key");
+    let key = match alg {
+        Algorithm::HS256 => {
+            use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
+            let private = rsa::PrivateKey::from_pkcs8_pem(pem).expect("rsa key");
+            let public_pem = private
+                .to_public_key()
+                .to_public_key_pem(LineEnding::LF)
+                .expect("public pem");
+            EncodingKey::from_secret(public_pem.as_bytes()).expect("hmac key")
+        }
+        _ => EncodingKey::from_rsa_pem(pem.as_bytes()).expect("key"),
+    };
+    jsonwebtoken::encode(&header, claims, &key).expect("sign")
+}
+
+fn with(mut claims: serde_json::Value, name: &str, value: serde_json::Value) -> serde_json::Value {
+    if let Some(map) = claims.as_object_mut() {
+        if value.is_null() {
+            map.remove(name);
+        } else {
+            map.insert(name.to_owned(), value);
+        }
+    }
+    claims
+}
+
+async fn send(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    content_type: &str,
+    body: String,
+) -> reqwest::Response {
+    http.request(method, url)
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("request")
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Sends the probe of `fault` and describes the answer in a few words.
+async fn observe(fault: Fault, server: &MockServer) -> String {
+    let m = server.materials().clone();
+    let one = &m.client;
+    let pk = http(server, Some(one));
+    let token_url = m.token_endpoint.clone();
+    let status = |r: reqwest::Response| r.status().as_u16().to_string();
+    let pk_claims = || claims(server, one);
+    let mtls_form = |id: &str| format!("grant_type=client_credentials&client_id={id}");
+    match fault {
+        Fault::AcceptAlgNone => {
+            let jwt = format!(
+                "{}.{}.",
+                b64(br#"{"alg":"none","typ":"JWT"}"#),
+                b64(pk_claims().to_string().as_bytes())
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AcceptRs256 => {
+            let jwt = sign_with(one, Algorithm::RS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AcceptHs256PublicKey => {
+            let jwt = sign_with(one, Algorithm::HS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipSignatureCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let (input, _) = jwt.rsplit_once('.').expect("compact");
+            let forged = format!("{input}.{}", b64(&[7u8; 256]));
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &forged),
+                )
+                .await,
+            )
+        }
+        Fault::SkipIssCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "iss", "someone-else".into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipSubCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "sub", "someone-else".into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipAudCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "aud", m.token_endpoint.clone().into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AllowMissingExp => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "exp", serde_json::Value::Null),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipExpCheck => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "exp", (now() - 300).into()),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipNbfIatCheck => {
+            let c = with(pk_claims(), "nbf", (now() + 120).into());
+            let jwt = sign_with(one, Algorithm::PS256, &with(c, "exp", (now() + 180).into()));
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AllowMissingJti => {
+            let jwt = sign_with(
+                one,
+                Algorithm::PS256,
+                &with(pk_claims(), "jti", serde_json::Value::Null),
+            );
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipJtiReplayCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let _ = send(
+                &pk,
+                reqwest::Method::POST,
+                &token_url,
+                FORM,
+                jwt_form(one, &jwt),
+            )
+            .await;
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::SkipClientIdMatch => {
+            // client_id = client 1, a valid assertion of client 2.
+            let two = &m.second_client;
+            let jwt = sign_with(two, Algorithm::PS256, &claims(server, two));
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::RejectPrivateKeyJwt => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::RejectTlsClientAuth => {
+            let mtls = http(server, Some(&m.mtls_client));
+            status(
+                send(
+                    &mtls,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    mtls_form(&m.mtls_client.client_id),
+                )
+                .await,
+            )
+        }
+        Fault::IssueUnboundToken => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let bare = http(server, None);
+            status(
+                send(
+                    &bare,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AcceptMtlsWithoutCert => {
+            let bare = http(server, None);
+            status(
+                send(
+                    &bare,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    mtls_form(&m.mtls_client.client_id),
+                )
+                .await,
+            )
+        }
+        Fault::SkipMtlsSubjectMatch => status(
+            send(
+                &pk,
+                reqwest::Method::POST,
+                &token_url,
+                FORM,
+                mtls_form(&m.mtls_client.client_id),
+            )
+            .await,
+        ),
+        Fault::SkipScopeCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form = jwt_form(one, &jwt).replace("scope=accounts", "scope=profile");
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::DefaultGrantType => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form = jwt_form(one, &jwt).replace("grant_type=client_credentials&", "");
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::AcceptPasswordGrant => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form =
+                jwt_form(one, &jwt).replace("client_credentials", "password&username=u&password=p");
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::AcceptAnyMethod => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let url = format!("{token_url}?{}", jwt_form(one, &jwt));
+            status(send(&pk, reqwest::Method::GET, &url, FORM, String::new()).await)
+        }
+        Fault::SkipContentTypeCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    "application/json",
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+        Fault::AllowRepeatedParams => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let form = format!("grant_type=client_credentials&{}", jwt_form(one, &jwt));
+            status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
+        }
+        Fault::SkipRsBindingCheck => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let answer = post_token(&pk, server, jwt_form(one, &jwt)).await;
+            let token = answer.body["access_token"]
+                .as_str()
+                .expect("token")
+                .to_owned();
+            let other = http(server, Some(&m.second_client));
+            get_resource(&other, server, &token).await.to_string()
+        }
+        Fault::OmitCacheControl => {
+            let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
+            let r = send(
+                &pk,
+                reqwest::Method::POST,
+                &token_url,
+                FORM,
+                jwt_form(one, &jwt),
+            )
+            .await;
+            format!(
+                "{} cache-control={:?}",
+                r.status().as_u16(),
+                r.headers().get("cache-control")
+            )
+        }
+        Fault::NoInteractionIdEcho => {
+            let r = pk
+                .get(&m.discovery_url)
+                .header("x-fapi-interaction-id", "id-1")
+                .send()
+                .await
+                .expect("discovery");
+            format!("{:?}", r.headers().get("x-fapi-interaction-id"))
+        }
+        Fault::WrongErrorStatus => {
+            let jwt = sign_with(one, Algorithm::RS256, &pk_claims());
+            status(
+                send(
+                    &pk,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    jwt_form(one, &jwt),
+                )
+                .await,
+            )
+        }
+    }
+}
+
+/// (answer of the strict mock, answer with the fault on).
+fn expected(fault: Fault) -> (&'static str, &'static str) {
+    match fault {
+        Fault::RejectPrivateKeyJwt | Fault::RejectTlsClientAuth => ("200", "401"),
+        Fault::IssueUnboundToken
+        | Fault::SkipScopeCheck
+        | Fault::DefaultGrantType
+        | Fault::AcceptPasswordGrant
+        | Fault::SkipContentTypeCheck
+        | Fault::AllowRepeatedParams => ("400", "200"),
+        Fault::AcceptAnyMethod => ("405", "200"),
+        Fault::OmitCacheControl => (
+            "200 cache-control=Some(\"no-store\")",
+            "200 cache-control=None",
+        ),
+        Fault::NoInteractionIdEcho => ("Some(\"id-1\")", "None"),
+        Fault::WrongErrorStatus => ("401", "403"),
+        Fault::AcceptAlgNone
+        | Fault::AcceptRs256
+        | Fault::AcceptHs256PublicKey
+        | Fault::SkipSignatureCheck
+        | Fault::SkipIssCheck
+        | Fault::SkipSubCheck
+        | Fault::SkipAudCheck
+        | Fault::AllowMissingExp
+        | Fault::SkipExpCheck
+        | Fault::SkipNbfIatCheck
+        | Fault::AllowMissingJti
+        | Fault::SkipJtiReplayCheck
+        | Fault::SkipClientIdMatch
+        | Fault::AcceptMtlsWithoutCert
+        | Fault::SkipMtlsSubjectMatch
+        | Fault::SkipRsBindingCheck => ("401", "200"),
+    }
+}
+
+#[tokio::test]
+async fn every_fault_changes_the_answer_of_its_probe() {
+    let strict = start(MockOptions::default()).await;
+    let mut failures = Vec::new();
+    for &fault in Fault::ALL {
+        let faulty = start(MockOptions {
+            faults: vec![fault],
+            ..MockOptions::default()
+        })
+        .await;
+        let (want_strict, want_faulty) = expected(fault);
+        let got_strict = observe(fault, &strict).await;
+        let got_faulty = observe(fault, &faulty).await;
+        if got_strict != want_strict || got_faulty != want_faulty {
+            failures.push(format!(
+                "{fault}: strict {got_strict} (want {want_strict}), faulty {got_faulty} (want {want_faulty})"
+            ));
+        }
+        faulty.shutdown().await;
+    }
+    strict.shutdown().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
