@@ -103,17 +103,3 @@ pub struct MockMaterials {
     pub ungranted_scope: String,
 }
 
-// TEMPORARY stub until the server lands (replaced by the real MockServer).
-pub struct MockServer {
-    materials: MockMaterials,
-}
-
-impl MockServer {
-    pub async fn start(_opts: MockOptions) -> Result<MockServer, String> {
-        Err("the mock server is not built yet".into())
-    }
-    pub fn materials(&self) -> &MockMaterials {
-        &self.materials
-    }
-    pub async fn shutdown(self) {}
-}
