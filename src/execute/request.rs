@@ -24,7 +24,7 @@ pub struct ScenarioState {
 /// A built step.
 pub struct Built {
     pub wire: WireRequest,
-    /// Label and key of the TLS identity to present (`None` = no certificate).
+    /// Role of the TLS identity presented (`none` = no certificate).
     pub tls_label: &'static str,
     pub tls_identity: Option<Arc<CertifiedKey>>,
     pub cert_subject: Option<String>,

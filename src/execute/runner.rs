@@ -235,7 +235,11 @@ async fn run_step(
         redactor.add_assertion(a.expose());
     }
     let outcome = transport
-        .send(&built.wire, built.tls_label, built.tls_identity.as_ref())
+        .send(
+            &built.wire,
+            built.cert_thumbprint.as_deref().unwrap_or("none"),
+            built.tls_identity.as_ref(),
+        )
         .await;
     let mut token = None;
     if let Ok(resp) = &outcome

@@ -141,7 +141,7 @@ impl Transport {
     }
 
     /// Sends one request over a fresh connection. `identity` is the client certificate to
-    /// present (`label` names it for the config cache).
+    /// present; `label` identifies it uniquely (its thumbprint, or `none`) for the config cache.
     pub async fn send(
         &self,
         request: &WireRequest,

@@ -102,4 +102,3 @@ pub struct MockMaterials {
     /// A scope the mock supports but grants to no client (`profile`).
     pub ungranted_scope: String,
 }
-
