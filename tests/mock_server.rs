@@ -747,3 +747,217 @@ async fn every_fault_changes_the_answer_of_its_probe() {
     strict.shutdown().await;
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Further behaviour.
+
+#[tokio::test]
+async fn jwt_access_tokens_verify_against_the_jwks_and_carry_cnf() {
+    let server = start(MockOptions {
+        token_format: ofp_conformance::mock::TokenFormat::Jwt,
+        ..MockOptions::default()
+    })
+    .await;
+    let m = server.materials().clone();
+    let pk = http(&server, Some(&m.client));
+    let answer = post_token(
+        &pk,
+        &server,
+        jwt_form(&m.client, &assertion(&server, &m.client)),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let token = answer.body["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    let jwks = pk
+        .get(format!("{}/jwks", m.issuer))
+        .send()
+        .await
+        .expect("jwks")
+        .json_or_value()
+        .await;
+    let jwk = &jwks["keys"][0];
+    assert!(jwk.get("d").is_none(), "private part published");
+    let key = jsonwebtoken::DecodingKey::from_ec_components(
+        jwk["x"].as_str().expect("x"),
+        jwk["y"].as_str().expect("y"),
+    )
+    .expect("key");
+    let header = jsonwebtoken::decode_header(&token).expect("header");
+    assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+    assert_eq!(header.kid.as_deref(), jwk["kid"].as_str());
+    let mut validation = jsonwebtoken::Validation::new(Algorithm::ES256);
+    validation.set_issuer(&[&m.issuer]);
+    validation.set_audience(&[&m.resource_url]);
+    let claims = jsonwebtoken::decode::<serde_json::Value>(&token, &key, &validation)
+        .expect("verifies")
+        .claims;
+    use rustls_pki_types::pem::PemObject;
+    let der = rustls_pki_types::CertificateDer::from_pem_slice(m.client.cert_pem.as_bytes())
+        .expect("cert");
+    assert_eq!(
+        claims["cnf"]["x5t#S256"],
+        ofp_conformance::pki::x5t_s256(&der)
+    );
+    assert_eq!(claims["client_id"], m.client.client_id);
+    assert_eq!(get_resource(&pk, &server, &token).await, 200);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn mtls_alias_serves_the_token_endpoint() {
+    let server = start(MockOptions {
+        mtls_aliases: true,
+        ..MockOptions::default()
+    })
+    .await;
+    let m = server.materials().clone();
+    let mtls = http(&server, Some(&m.mtls_client));
+    let response = send(
+        &mtls,
+        reqwest::Method::POST,
+        &format!("{}/mtls/token", m.issuer),
+        FORM,
+        format!(
+            "grant_type=client_credentials&client_id={}",
+            m.mtls_client.client_id
+        ),
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 200);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn resource_refusals_carry_www_authenticate() {
+    let server = start(MockOptions::default()).await;
+    let m = server.materials().clone();
+    let mtls = http(&server, Some(&m.mtls_client));
+    let form = format!(
+        "grant_type=client_credentials&client_id={}",
+        m.mtls_client.client_id
+    );
+    let token = post_token(&mtls, &server, form).await.body["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+
+    let in_query = mtls
+        .get(format!("{}?access_token={token}", m.resource_url))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(in_query.status().as_u16(), 401);
+    assert_eq!(in_query.headers()["www-authenticate"], "Bearer");
+
+    let unknown = mtls
+        .get(&m.resource_url)
+        .header("authorization", "Bearer not-a-token")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(unknown.status().as_u16(), 401);
+    assert_eq!(
+        unknown.headers()["www-authenticate"],
+        "Bearer error=\"invalid_token\""
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn strict_refusals_without_faults() {
+    let server = start(MockOptions::default()).await;
+    let m = server.materials().clone();
+    let one = &m.client;
+    let pk = http(&server, Some(one));
+    let refused = |claims: serde_json::Value| sign_with(one, Algorithm::PS256, &claims);
+    let cases = [
+        (
+            "aud array",
+            refused(with(
+                claims(&server, one),
+                "aud",
+                serde_json::json!([m.issuer]),
+            )),
+        ),
+        (
+            "exp a day ahead",
+            refused(with(claims(&server, one), "exp", (now() + 86_400).into())),
+        ),
+        (
+            "aud trailing slash",
+            refused(with(
+                claims(&server, one),
+                "aud",
+                format!("{}/", m.issuer).into(),
+            )),
+        ),
+        (
+            "client 2 key",
+            sign_with(&m.second_client, Algorithm::PS256, &claims(&server, one)),
+        ),
+    ];
+    for (name, jwt) in cases {
+        let answer = post_token(&pk, &server, jwt_form(one, &jwt)).await;
+        assert_eq!(
+            (answer.status, answer.body["error"].as_str()),
+            (401, Some("invalid_client")),
+            "{name}"
+        );
+    }
+    // A private_key_jwt client presenting only its certificate.
+    let answer = post_token(
+        &pk,
+        &server,
+        format!("grant_type=client_credentials&client_id={}", one.client_id),
+    )
+    .await;
+    assert_eq!(answer.status, 401, "{}", answer.body);
+    // The content type may carry parameters.
+    let ok = send(
+        &pk,
+        reqwest::Method::POST,
+        &m.token_endpoint,
+        "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+        jwt_form(one, &assertion(&server, one)),
+    )
+    .await;
+    assert_eq!(ok.status().as_u16(), 200);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn handshake_requires_a_certificate_when_asked() {
+    let server = start(MockOptions {
+        require_cert_at_handshake: true,
+        ..MockOptions::default()
+    })
+    .await;
+    let bare = http(&server, None);
+    let result = bare.get(&server.materials().discovery_url).send().await;
+    assert!(result.is_err(), "handshake without a certificate succeeded");
+    let with_cert = http(&server, Some(&server.materials().client));
+    let response = with_cert
+        .get(&server.materials().discovery_url)
+        .send()
+        .await
+        .expect("discovery");
+    assert_eq!(response.status().as_u16(), 200);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn start_generates_its_own_pki() {
+    let server = MockServer::start(MockOptions::default())
+        .await
+        .expect("starts");
+    assert_ne!(server.materials().ca_pem, pki().ca.cert_pem());
+    assert_eq!(
+        server.materials().mtls_client.subject_dn.as_deref(),
+        Some("CN=ofpc-client-mtls,O=ofpc test,C=MY")
+    );
+    server.shutdown().await;
+}

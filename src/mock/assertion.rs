@@ -18,6 +18,9 @@ pub const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-be
 pub const EXP_LEEWAY: i64 = 5;
 /// How far `iat` / `nbf` may lie in the future, seconds (FAPI 2.0 §5.3.2.1-13).
 pub const MAX_FUTURE_SKEW: i64 = 10;
+/// How far in the future `exp` may lie, seconds (RFC 7521 §5.2 lets the AS refuse long-lived
+/// assertions; the replay cache would otherwise have to remember them for as long).
+pub const MAX_LIFETIME: i64 = 3600;
 /// How long a `jti` without `exp` is remembered, seconds.
 const JTI_DEFAULT_MEMORY: i64 = 3600;
 
@@ -176,6 +179,7 @@ pub fn authenticate<'s>(
         Some(exp) if exp + EXP_LEEWAY < now && !state.fault(Fault::SkipExpCheck) => {
             return Err(Violation::Expired);
         }
+        Some(exp) if exp > now + MAX_LIFETIME => return Err(Violation::ExpTooFar),
         _ => {}
     }
     if !state.fault(Fault::SkipNbfIatCheck) {

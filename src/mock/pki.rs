@@ -20,6 +20,8 @@ pub struct ClientPki {
     pub transport: IssuedCert,
     /// RFC 4514 subject DN of the transport certificate.
     pub subject_dn: String,
+    /// The same subject in certificate order (for issuing look-alike or foreign-CA certificates).
+    pub subject: Vec<(DnType, String)>,
     /// Assertion signing key (`private_key_jwt` clients only).
     pub signing: Option<RsaSigningKey>,
 }
@@ -60,6 +62,10 @@ fn client(ca: &TestCa, cn: &str, jwt: bool) -> Result<ClientPki, MockError> {
         client_id: uuid::Uuid::new_v4().to_string(),
         transport,
         subject_dn,
+        subject: subject
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v).to_owned()))
+            .collect(),
         signing,
     })
 }

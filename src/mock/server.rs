@@ -32,6 +32,7 @@ const INTERACTION_ID: &str = "x-fapi-interaction-id";
 /// A running mock OFP.
 #[derive(Debug)]
 pub struct MockServer {
+    pki: Arc<MockPki>,
     materials: MockMaterials,
     addr: SocketAddr,
     connections: Arc<AtomicU64>,
@@ -214,6 +215,7 @@ impl MockServer {
         let task = tokio::spawn(server.serve(make));
         Ok(MockServer {
             materials: materials(&pki, &issuer),
+            pki,
             addr,
             connections,
             handle,
@@ -224,6 +226,12 @@ impl MockServer {
     /// What a target file needs to test this mock.
     pub fn materials(&self) -> &MockMaterials {
         &self.materials
+    }
+
+    /// The PKI behind this server: its CA can issue more (deliberately bad) client certificates
+    /// that the server trusts.
+    pub fn pki(&self) -> &Arc<MockPki> {
+        &self.pki
     }
 
     /// The listening address.

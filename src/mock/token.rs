@@ -286,3 +286,181 @@ pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Reques
         Err(violation) => error_response(&state, &violation),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+
+    use super::*;
+    use crate::mock::{MockOptions, MockPki};
+
+    fn pki() -> &'static MockPki {
+        static PKI: OnceLock<MockPki> = OnceLock::new();
+        PKI.get_or_init(|| MockPki::generate().expect("pki"))
+    }
+
+    fn state(faults: Vec<Fault>) -> MockState {
+        let options = MockOptions {
+            faults,
+            ..MockOptions::default()
+        };
+        MockState::new(pki(), options, "https://127.0.0.1:1".into()).expect("state")
+    }
+
+    fn der(pem: &str) -> Vec<u8> {
+        CertificateDer::from_pem_slice(pem.as_bytes())
+            .expect("cert")
+            .to_vec()
+    }
+
+    fn run(
+        state: &MockState,
+        method: Method,
+        content_type: &str,
+        body: &str,
+        cert: Option<&[u8]>,
+    ) -> Result<Grant, Violation> {
+        let mut headers = HeaderMap::new();
+        if let Ok(v) = HeaderValue::from_str(content_type) {
+            headers.insert(header::CONTENT_TYPE, v);
+        }
+        process(
+            state,
+            &TokenRequest {
+                method: &method,
+                headers: &headers,
+                query: None,
+                body: body.as_bytes(),
+                peer_cert: cert,
+            },
+        )
+    }
+
+    const FORM: &str = "application/x-www-form-urlencoded";
+
+    #[test]
+    fn request_checks_come_in_order() {
+        let s = state(vec![]);
+        let post = |ct: &str, body: &str| run(&s, Method::POST, ct, body, None);
+        assert_eq!(
+            run(&s, Method::PUT, "text/plain", "", None),
+            Err(Violation::MethodNotAllowed)
+        );
+        assert_eq!(
+            post("text/plain", "grant_type=x"),
+            Err(Violation::ContentType)
+        );
+        assert_eq!(post(FORM, "a=%zz"), Err(Violation::MalformedBody));
+        assert_eq!(
+            post(FORM, "grant_type=x&grant_type=y"),
+            Err(Violation::RepeatedParameter("grant_type".into()))
+        );
+        assert_eq!(post(FORM, "grant_type="), Err(Violation::MissingGrantType));
+        assert_eq!(
+            post(FORM, "grant_type=password"),
+            Err(Violation::PasswordGrant)
+        );
+        assert_eq!(
+            post(FORM, "grant_type=authorization_code"),
+            Err(Violation::UnsupportedGrantType)
+        );
+        assert_eq!(
+            post(FORM, "grant_type=client_credentials"),
+            Err(Violation::MissingClientId)
+        );
+        assert_eq!(
+            post(FORM, "grant_type=client_credentials&client_id=nobody"),
+            Err(Violation::UnknownClient)
+        );
+        assert_eq!(
+            post(FORM, "grant_type=client_credentials&client_assertion=foo"),
+            Err(Violation::AssertionType)
+        );
+        assert_eq!(
+            post(
+                FORM,
+                &format!(
+                    "grant_type=client_credentials&client_assertion_type={}&client_assertion=foo",
+                    assertion::JWT_BEARER
+                )
+            ),
+            Err(Violation::MalformedAssertion)
+        );
+    }
+
+    #[test]
+    fn tls_client_auth_matches_the_registered_subject() {
+        let s = state(vec![]);
+        let p = pki();
+        let form = format!(
+            "grant_type=client_credentials&client_id={}",
+            p.mtls_client.client_id
+        );
+        let own = der(&p.mtls_client.transport.cert_pem);
+        let other = der(&p.client.transport.cert_pem);
+        assert_eq!(
+            run(&s, Method::POST, FORM, &form, None),
+            Err(Violation::NoClientCertificate)
+        );
+        assert_eq!(
+            run(&s, Method::POST, FORM, &form, Some(&other)),
+            Err(Violation::SubjectMismatch)
+        );
+        let grant = run(&s, Method::POST, FORM, &form, Some(&own)).expect("grant");
+        assert_eq!(grant.scope, "accounts");
+        let issued = s
+            .lookup(&grant.access_token, now_unix())
+            .expect("remembered");
+        assert_eq!(issued.x5t, Some(x5t_s256(&own)));
+        assert_eq!(
+            run(
+                &s,
+                Method::POST,
+                FORM,
+                &format!("{form}&scope=profile"),
+                Some(&own)
+            ),
+            Err(Violation::InvalidScope)
+        );
+        assert_eq!(
+            run(
+                &s,
+                Method::POST,
+                FORM,
+                &format!("{form}&scope=accounts%20"),
+                Some(&own)
+            ),
+            Err(Violation::InvalidScope)
+        );
+        let pkjwt = format!(
+            "grant_type=client_credentials&client_id={}",
+            p.client.client_id
+        );
+        assert_eq!(
+            run(&s, Method::POST, FORM, &pkjwt, Some(&other)),
+            Err(Violation::MissingAssertion)
+        );
+    }
+
+    #[test]
+    fn invalid_client_is_401_with_basic_challenge_or_403_under_the_fault() {
+        let strict = error_response(&state(vec![]), &Violation::UnknownClient);
+        assert_eq!(strict.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            strict.headers()[header::WWW_AUTHENTICATE],
+            "Basic realm=\"ofp-mock\""
+        );
+        assert_eq!(strict.headers()[header::CACHE_CONTROL], "no-store");
+        let faulty = error_response(
+            &state(vec![Fault::WrongErrorStatus]),
+            &Violation::UnknownClient,
+        );
+        assert_eq!(faulty.status(), StatusCode::FORBIDDEN);
+        let scope = error_response(&state(vec![]), &Violation::InvalidScope);
+        assert_eq!(scope.status(), StatusCode::BAD_REQUEST);
+        assert!(!scope.headers().contains_key(header::WWW_AUTHENTICATE));
+    }
+}

@@ -55,6 +55,7 @@ pub enum Violation {
     AudMismatch,
     MissingExp,
     Expired,
+    ExpTooFar,
     IssuedInFuture,
     NotYetValid,
     MissingJti,
@@ -221,6 +222,11 @@ impl From<&Violation> for Outcome {
                 StatusCode::UNAUTHORIZED,
                 InvalidClient,
                 "the assertion has expired".to_owned(),
+            ),
+            V::ExpTooFar => (
+                StatusCode::UNAUTHORIZED,
+                InvalidClient,
+                "the assertion exp is more than an hour ahead".to_owned(),
             ),
             V::IssuedInFuture => (
                 StatusCode::UNAUTHORIZED,
