@@ -30,12 +30,12 @@ use super::{Fault, MockClient, MockMaterials, MockOptions, resource, token};
 const INTERACTION_ID: &str = "x-fapi-interaction-id";
 
 /// A running mock OFP.
-#[derive(Debug)]
 pub struct MockServer {
     pki: Arc<MockPki>,
     materials: MockMaterials,
     addr: SocketAddr,
     connections: Arc<AtomicU64>,
+    state: Arc<MockState>,
     handle: axum_server::Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -175,6 +175,15 @@ fn materials(pki: &MockPki, issuer: &str) -> MockMaterials {
     }
 }
 
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("addr", &self.addr)
+            .field("issuer", &self.materials.issuer)
+            .finish_non_exhaustive()
+    }
+}
+
 impl MockServer {
     /// Starts a mock with a freshly generated PKI.
     pub async fn start(opts: MockOptions) -> Result<MockServer, MockError> {
@@ -204,7 +213,7 @@ impl MockServer {
         let state = Arc::new(MockState::new(&pki, opts, issuer.clone())?);
         let connections = Arc::new(AtomicU64::new(0));
         let make = CountingMakeService {
-            router: router(state),
+            router: router(state.clone()),
             count: connections.clone(),
         };
         let handle = axum_server::Handle::new();
@@ -218,6 +227,7 @@ impl MockServer {
             pki,
             addr,
             connections,
+            state,
             handle,
             task,
         })
@@ -242,6 +252,15 @@ impl MockServer {
     /// TCP connections accepted so far.
     pub fn connections(&self) -> u64 {
         self.connections.load(Ordering::Relaxed)
+    }
+
+    /// Every access token issued and client assertion received so far (for secret-leak tests).
+    pub fn secrets_seen(&self) -> Vec<String> {
+        self.state
+            .secrets_seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Stops the server and waits for it to finish.

@@ -82,6 +82,9 @@ pub struct MockState {
     pub jwks: serde_json::Value,
     pub replay: Mutex<ReplayCache>,
     pub tokens: Mutex<HashMap<String, IssuedToken>>,
+    /// Every secret the server saw or made (access tokens, client assertions), in order, so a
+    /// test can prove none of them reaches a report. Bounded like the token store.
+    pub secrets_seen: Mutex<Vec<String>>,
 }
 
 impl MockState {
@@ -117,6 +120,7 @@ impl MockState {
             jwks,
             replay: Mutex::new(ReplayCache::default()),
             tokens: Mutex::new(HashMap::new()),
+            secrets_seen: Mutex::new(Vec::new()),
         })
     }
 
@@ -132,6 +136,7 @@ impl MockState {
 
     /// Remembers an issued token.
     pub fn remember(&self, token: String, issued: IssuedToken, now: i64) {
+        self.remember_secret(&token);
         let mut tokens = self
             .tokens
             .lock()
@@ -157,4 +162,14 @@ pub fn now_unix() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+impl MockState {
+    /// Remembers a secret for [`MockServer::secrets_seen`](super::MockServer::secrets_seen).
+    pub fn remember_secret(&self, secret: &str) {
+        let mut seen = self.secrets_seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() < TOKEN_STORE_MAX {
+            seen.push(secret.to_owned());
+        }
+    }
 }

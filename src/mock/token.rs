@@ -122,6 +122,9 @@ fn authenticate<'s>(
     if params.get("client_secret").is_some() {
         return Err(Violation::ClientSecret);
     }
+    if let Some(assertion) = params.get("client_assertion") {
+        state.remember_secret(assertion);
+    }
     let jwt =
         params.get("client_assertion").is_some() || params.get("client_assertion_type").is_some();
     if jwt {

@@ -1,0 +1,209 @@
+//! The detection matrix: every fault of the mock makes exactly its scenarios fail, the strict
+//! mock passes everything, and every scenario is caught by at least one fault.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use ofp_conformance::config::{Profile, Target};
+use ofp_conformance::execute::{RunInput, run};
+use ofp_conformance::mock::{Fault, MockOptions, MockPki, MockServer};
+use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::report::model::Verdict;
+
+/// Every scenario that must not pass when the fault is on; all others must pass.
+/// `ALL` means every scenario in the catalogue.
+const ALL: &[&str] = &["*"];
+const MATRIX: &[(&str, &[&str])] = &[
+    ("accept-alg-none", &["jwt-alg-none"]),
+    ("accept-rs256", &["jwt-alg-rs256"]),
+    ("accept-hs256-public-key", &["jwt-alg-hmac-confusion"]),
+    (
+        "skip-signature-check",
+        &["jwt-bad-signature", "jwt-unregistered-key"],
+    ),
+    ("skip-iss-check", &["jwt-wrong-iss"]),
+    ("skip-sub-check", &["jwt-wrong-sub"]),
+    ("skip-aud-check", &["jwt-wrong-aud"]),
+    ("allow-missing-exp", &["jwt-no-exp"]),
+    ("skip-exp-check", &["jwt-exp-past"]),
+    (
+        "skip-nbf-iat-check",
+        &["jwt-nbf-future", "jwt-skew-reject-60s"],
+    ),
+    ("allow-missing-jti", &["jwt-no-jti"]),
+    ("skip-jti-replay-check", &["jwt-jti-replay"]),
+    ("skip-client-id-match", &["jwt-client-id-mismatch"]),
+    // Every scenario that needs a private_key_jwt grant to succeed.
+    (
+        "reject-private-key-jwt",
+        &[
+            "jwt-happy",
+            "jwt-jti-replay",
+            "bind-rs-other-cert",
+            "req-scope-unauthorized",
+        ],
+    ),
+    ("reject-tls-client-auth", &["mtls-happy"]),
+    ("issue-unbound-token", &["bind-hok-required"]),
+    ("accept-mtls-without-cert", &["mtls-no-cert"]),
+    ("skip-mtls-subject-match", &["mtls-other-client-cert"]),
+    ("skip-scope-check", &["req-scope-unauthorized"]),
+    ("default-grant-type", &["req-grant-missing"]),
+    ("accept-password-grant", &["req-grant-password"]),
+    ("accept-any-method", &["req-method"]),
+    ("skip-content-type-check", &["req-content-type"]),
+    ("allow-repeated-params", &["req-duplicate-param"]),
+    ("skip-rs-binding-check", &["bind-rs-other-cert"]),
+    // Every scenario with a granted token-endpoint step.
+    (
+        "omit-cache-control",
+        &[
+            "jwt-happy",
+            "jwt-jti-replay",
+            "mtls-happy",
+            "bind-rs-other-cert",
+        ],
+    ),
+    // Every scenario gets an HTTP answer, and the ofm profile requires the echo.
+    ("no-interaction-id-echo", ALL),
+    // Every scenario whose rejection is (or may be) invalid_client. Without a client certificate
+    // any 4xx is tolerated with a warning (E.hok.mtls), so mtls-no-cert warns rather than fails.
+    (
+        "wrong-error-status",
+        &[
+            "jwt-alg-hmac-confusion",
+            "jwt-alg-none",
+            "jwt-alg-rs256",
+            "jwt-bad-signature",
+            "jwt-client-id-mismatch",
+            "jwt-exp-past",
+            "jwt-jti-replay",
+            "jwt-nbf-future",
+            "jwt-no-exp",
+            "jwt-no-jti",
+            "jwt-skew-reject-60s",
+            "jwt-unregistered-key",
+            "jwt-wrong-aud",
+            "jwt-wrong-iss",
+            "jwt-wrong-sub",
+            "mtls-no-cert",
+            "mtls-other-client-cert",
+        ],
+    ),
+];
+
+async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> (BTreeSet<String>, usize) {
+    let server = MockServer::start_with_pki(
+        pki,
+        MockOptions {
+            faults,
+            ..MockOptions::default()
+        },
+    )
+    .await
+    .expect("mock starts");
+    let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
+    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
+    let cases = plan(scenarios, &target, Profile::Ofm, &Filters::default());
+    let outcome = run(
+        RunInput {
+            target,
+            profile: Profile::Ofm,
+            cases,
+            interrupted: Arc::new(AtomicBool::new(false)),
+        },
+        |_| {},
+    )
+    .await;
+    server.shutdown().await;
+    let total = outcome.results.len();
+    let bad = outcome
+        .results
+        .into_iter()
+        .filter(|r| r.verdict != Verdict::Pass)
+        .map(|r| format!("{}={}", r.id, r.verdict.as_str()))
+        .collect();
+    (bad, total)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_fails_exactly_its_scenarios() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let pki = Arc::new(
+        tokio::task::spawn_blocking(MockPki::generate)
+            .await
+            .unwrap()
+            .expect("PKI"),
+    );
+    let all_ids: BTreeSet<String> = ofp_conformance::app::load_scenarios(None)
+        .expect("catalogue")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+
+    // Every fault has a row, every row names a fault and known scenarios.
+    let rows: BTreeMap<&str, &[&str]> = MATRIX.iter().copied().collect();
+    for fault in Fault::ALL {
+        assert!(
+            rows.contains_key(fault.name()),
+            "fault `{fault}` has no row in MATRIX"
+        );
+    }
+    for (name, ids) in MATRIX {
+        assert!(
+            Fault::from_name(name).is_some(),
+            "MATRIX names unknown fault `{name}`"
+        );
+        for id in ids.iter().filter(|id| **id != "*") {
+            assert!(
+                all_ids.contains(*id),
+                "MATRIX row `{name}` names unknown scenario `{id}`"
+            );
+        }
+    }
+
+    let (strict, total) = not_passing(pki.clone(), Vec::new()).await;
+    assert!(
+        strict.is_empty(),
+        "the strict mock must pass everything, not: {strict:?}"
+    );
+    assert_eq!(total, all_ids.len());
+
+    let mut tasks = Vec::new();
+    for (name, _) in MATRIX {
+        let fault = Fault::from_name(name).expect("checked above");
+        let pki = pki.clone();
+        tasks.push((*name, tokio::spawn(not_passing(pki, vec![fault]))));
+    }
+    let mut caught: BTreeSet<String> = BTreeSet::new();
+    let mut mismatches = Vec::new();
+    for (name, task) in tasks {
+        let (bad, _) = task.await.expect("run task");
+        let got: BTreeSet<String> = bad
+            .iter()
+            .map(|b| b.split('=').next().unwrap_or_default().to_string())
+            .collect();
+        let expected: BTreeSet<String> = if rows[name] == ALL {
+            all_ids.clone()
+        } else {
+            rows[name].iter().map(|s| s.to_string()).collect()
+        };
+        if got != expected {
+            mismatches.push(format!(
+                "{name}: expected not passing {expected:?}, got {bad:?}"
+            ));
+        }
+        caught.extend(got);
+    }
+    assert!(
+        mismatches.is_empty(),
+        "fault matrix mismatches:\n{}",
+        mismatches.join("\n")
+    );
+    let uncaught: Vec<&String> = all_ids.iter().filter(|id| !caught.contains(*id)).collect();
+    assert!(
+        uncaught.is_empty(),
+        "scenarios no fault can make fail: {uncaught:?}"
+    );
+}
