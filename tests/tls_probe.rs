@@ -176,7 +176,7 @@ async fn rustls_server_answers_as_expected_per_probe() {
     };
     for v in [TlsVersion::Tls10, TlsVersion::Tls11] {
         let out = probe(&t, &spec(&[v], &suites::legacy_version_offer()), LIMIT).await;
-        assert!(out.is_refusal(), "{v:?}: {out:?}");
+        assert_eq!(out.describe(), "fatal alert protocol_version (70)", "{v:?}");
     }
     let out = probe(
         &t,
@@ -222,7 +222,22 @@ async fn rustls_server_answers_as_expected_per_probe() {
         LIMIT,
     )
     .await;
-    assert!(out.is_refusal(), "{out:?}");
+    assert_eq!(out.describe(), "fatal alert handshake_failure (40)");
+    // Offering 1.2 and 1.3 gets 1.3.
+    let mut offer = suites::TLS13.to_vec();
+    offer.extend(suites::allowed_tls12());
+    let both = [TlsVersion::Tls13, TlsVersion::Tls12];
+    let out = probe(&t, &spec(&both, &offer), LIMIT).await;
+    assert!(
+        matches!(
+            out,
+            ProbeOutcome::ServerHello {
+                version: 0x0304,
+                ..
+            }
+        ),
+        "{out:?}"
+    );
 }
 
 // ---------------------------------------------------------------- (b) scripted non-conforming peers

@@ -521,3 +521,53 @@ impl Run<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_severities_and_refs() {
+        let rows: Vec<(&str, &str)> = TransportCheck::ALL
+            .iter()
+            .map(|c| (c.id(), c.severity().as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("tls-12-bcp195-ok", "fail"),
+                ("tls-10-refused", "fail"),
+                ("tls-11-refused", "fail"),
+                ("tls-13-supported", "warn"),
+                ("tls-13-preferred", "fail"),
+                ("tls12-only-recommended-suites", "fail"),
+                ("tls12-dhe-suites", "warn"),
+            ]
+        );
+        assert!(TransportCheck::ALL.iter().all(|c| !c.refs().is_empty()));
+    }
+
+    #[test]
+    fn hello_spec_uses_the_target_name_for_sni() {
+        let target = ProbeTarget {
+            host: "as.ofp.example.my".to_owned(),
+            port: 443,
+            sni: None,
+        };
+        let run = Run {
+            check: TransportCheck::Tls10Refused,
+            target: &target,
+            limit: Duration::from_secs(1),
+            out: CheckOutcome::default(),
+        };
+        let spec = run.spec(&[TlsVersion::Tls10], &[0x002F]);
+        assert_eq!(spec.sni(), Some("as.ofp.example.my"));
+        let ip = ProbeTarget {
+            host: "10.0.0.1".to_owned(),
+            port: 443,
+            sni: None,
+        };
+        let run = Run { target: &ip, ..run };
+        assert_eq!(run.spec(&[TlsVersion::Tls12], &[0xC02F]).sni(), None);
+    }
+}
