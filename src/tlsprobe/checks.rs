@@ -119,7 +119,7 @@ pub struct ProbeRecord {
 }
 
 /// What a transport row produced.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CheckOutcome {
     /// The judged expectations; all carry the row's id.
     pub checks: Vec<CheckResult>,

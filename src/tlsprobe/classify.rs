@@ -8,7 +8,7 @@ use super::suites;
 
 /// What came back for one ClientHello.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
 pub enum ProbeOutcome {
     /// The server chose a version (from `supported_versions` for TLS 1.3) and a suite.
     /// `hello_retry` is set for a HelloRetryRequest, which also means "the server chose TLS 1.3".
@@ -436,6 +436,39 @@ mod tests {
         tls_noise.extend_from_slice(&noise);
         for cut in 0..tls_noise.len() {
             let _ = classify(&tls_noise[..cut]);
+        }
+    }
+
+    #[test]
+    fn outcomes_serialize_for_the_report() {
+        let all = [
+            ProbeOutcome::ServerHello {
+                version: 0x0303,
+                cipher_suite: 0xC02F,
+                hello_retry: false,
+            },
+            ProbeOutcome::Alert {
+                level: 2,
+                description: 40,
+            },
+            ProbeOutcome::Closed,
+            ProbeOutcome::ConnectFailed("refused".to_owned()),
+        ];
+        let json: Vec<String> = all
+            .iter()
+            .map(|o| serde_json::to_string(o).expect("serialize"))
+            .collect();
+        assert_eq!(
+            json,
+            vec![
+                r#"{"kind":"server-hello","detail":{"version":771,"cipher_suite":49199,"hello_retry":false}}"#,
+                r#"{"kind":"alert","detail":{"level":2,"description":40}}"#,
+                r#"{"kind":"closed"}"#,
+                r#"{"kind":"connect-failed","detail":"refused"}"#,
+            ]
+        );
+        for (o, j) in all.iter().zip(&json) {
+            assert_eq!(&serde_json::from_str::<ProbeOutcome>(j).expect("parse"), o);
         }
     }
 
