@@ -1,3 +1,5 @@
 //! Run reports: the data model and its renderers.
 
+pub mod junit;
+pub mod markdown;
 pub mod model;
