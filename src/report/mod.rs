@@ -1,5 +1,6 @@
 //! Run reports: the data model and its renderers.
 
+pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod model;
