@@ -1,1 +1,4 @@
 //! Snapshots: normalise and redact a step's response; compare a run with a baseline.
+
+pub mod diff;
+pub mod normalise;
