@@ -1,6 +1,8 @@
 //! Planning: the catalogue, the profile, the target's capabilities and the filters give the
 //! ordered list of cases, each runnable or skipped with a reason.
 
+pub mod allow;
+
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::config::{Profile, Target};

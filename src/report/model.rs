@@ -30,6 +30,10 @@ pub struct Report {
     pub summary: Summary,
     /// Run-level notices shown once at the top (e.g. "discovery failed: ...").
     pub notices: Vec<String>,
+    /// Problems that fail the run although no scenario failed (a stale or expired allow-list
+    /// entry, drift under `--fail-on-drift`). Also listed in `notices`.
+    #[serde(default)]
+    pub run_failures: Vec<String>,
     pub scenarios: Vec<ScenarioResult>,
 }
 
