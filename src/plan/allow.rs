@@ -35,7 +35,7 @@ pub fn load(path: &Path, known_ids: &[String]) -> Result<Vec<AllowEntry>, InputE
     let file: AllowFile =
         toml::from_str(&text).map_err(|e| toml_error::from_toml(&e, &text, path, "allow-list"))?;
     for entry in &file.entries {
-        if !known_ids.iter().any(|id| *id == entry.id) {
+        if !known_ids.contains(&entry.id) {
             let mut err =
                 InputError::new(format!("unknown scenario id `{}`", entry.id)).in_file(path);
             if let Some((line, col)) = text
