@@ -419,3 +419,165 @@ fn list_and_list_faults() {
         );
     }
 }
+
+fn only_report(out: &Path) -> PathBuf {
+    let dirs = report_dirs(out);
+    assert_eq!(dirs.len(), 1, "{dirs:?}");
+    dirs[0].join("report.json")
+}
+
+#[test]
+fn a_changed_answer_is_drift_and_an_unchanged_run_is_not() {
+    let steady = Mock::start(MockOptions::default());
+    let changed = Mock::start(MockOptions {
+        token_ttl_secs: Some(300),
+        ..MockOptions::default()
+    });
+    let base_out = tempfile::tempdir().unwrap();
+    let args = |mock: &Mock, out: &Path| {
+        vec![
+            "run".to_string(),
+            "--target".into(),
+            mock.target().display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+            "--only".into(),
+            "jwt-happy".into(),
+            "--only".into(),
+            "jwt-alg-none".into(),
+        ]
+    };
+    let base = Command::new(BIN)
+        .args(args(&steady, base_out.path()))
+        .output()
+        .unwrap();
+    assert_eq!(base.status.code(), Some(0), "{:?}", text(&base));
+    let baseline = only_report(base_out.path());
+
+    let same_out = tempfile::tempdir().unwrap();
+    let mut same = args(&steady, same_out.path());
+    same.extend([
+        "--baseline".into(),
+        baseline.display().to_string(),
+        "--fail-on-drift".into(),
+    ]);
+    let same = Command::new(BIN).args(same).output().unwrap();
+    assert_eq!(
+        same.status.code(),
+        Some(0),
+        "no drift against its own baseline: {:?}",
+        text(&same)
+    );
+
+    let drift_out = tempfile::tempdir().unwrap();
+    let mut drift = args(&changed, drift_out.path());
+    drift.extend(["--baseline".into(), baseline.display().to_string()]);
+    let drift = Command::new(BIN).args(drift).output().unwrap();
+    let (stdout, _) = text(&drift);
+    assert_eq!(drift.status.code(), Some(0), "drift is a warning: {stdout}");
+    assert!(stdout.contains("DRIFT jwt-happy"), "{stdout}");
+    assert!(
+        stdout.contains("step 1: body.expires_in 600 -> 300"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("PASS  jwt-alg-none"), "{stdout}");
+
+    let fail_out = tempfile::tempdir().unwrap();
+    let mut fail = args(&changed, fail_out.path());
+    fail.extend([
+        "--baseline".into(),
+        baseline.display().to_string(),
+        "--fail-on-drift".into(),
+    ]);
+    let fail = Command::new(BIN).args(fail).output().unwrap();
+    assert_eq!(fail.status.code(), Some(1), "{:?}", text(&fail));
+
+    let diff = ofpc(&[
+        "report",
+        "diff",
+        baseline.to_str().unwrap(),
+        only_report(drift_out.path()).to_str().unwrap(),
+    ]);
+    let (stdout, _) = text(&diff);
+    assert!(
+        stdout.contains("jwt-happy\n  step 1: body.expires_in 600 -> 300"),
+        "{stdout}"
+    );
+
+    let not_a_report = steady.dir.path().join("target.toml");
+    assert_input_error(
+        &ofpc(&[
+            "report",
+            "diff",
+            not_a_report.to_str().unwrap(),
+            baseline.to_str().unwrap(),
+        ]),
+        &["target.toml", "not a JSON report"],
+    );
+    let old = steady.dir.path().join("old.json");
+    std::fs::write(&old, "{\"schema\":\"ofpc-report\",\"schema_version\":0}").unwrap();
+    assert_input_error(
+        &ofpc(&["report", "render", old.to_str().unwrap(), "--format", "md"]),
+        &["old.json", "found schema `ofpc-report` version 0"],
+    );
+}
+
+#[test]
+fn allow_list_turns_a_failure_into_a_known_deviation_and_stale_entries_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let allow = dir.path().join("allow.toml");
+    std::fs::write(&allow, "[[allow]]\nid = \"jwt-alg-none\"\nreason = \"vendor fix due in March\"\nexpires = \"2999-01-01\"\n").unwrap();
+    let run = |fault: Option<&str>| {
+        let out = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "run",
+            "--only",
+            "jwt-alg-none",
+            "--allow",
+            allow.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ];
+        if let Some(f) = fault {
+            args.extend(["--fault", f]);
+        }
+        let result = ofpc(&args);
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(only_report(out.path())).unwrap()).unwrap();
+        (result, report)
+    };
+    let (result, report) = run(Some("accept-alg-none"));
+    assert_eq!(result.status.code(), Some(0), "{:?}", text(&result));
+    assert_eq!(report["scenarios"][0]["verdict"], "known-deviation");
+    assert_eq!(
+        report["scenarios"][0]["reason"],
+        "known deviation: vendor fix due in March"
+    );
+
+    let (result, report) = run(None);
+    assert_eq!(
+        result.status.code(),
+        Some(1),
+        "a stale entry fails the run: {:?}",
+        text(&result)
+    );
+    assert!(
+        report["run_failures"][0]
+            .as_str()
+            .unwrap()
+            .contains("allow-list entry `jwt-alg-none` is stale")
+    );
+
+    std::fs::write(
+        &allow,
+        "[[allow]]\nid = \"jwt-alg-nnoe\"\nreason = \"typo\"\n",
+    )
+    .unwrap();
+    assert_input_error(
+        &ofpc(&["run", "--allow", allow.to_str().unwrap()]),
+        &[
+            "unknown scenario id `jwt-alg-nnoe`",
+            "did you mean `jwt-alg-none`?",
+        ],
+    );
+}

@@ -81,7 +81,33 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
     let path = write_outputs(&report, &options.out)?;
     match options.format {
         OutputFormat::Json => print!("{}", json::render(&report)),
-        OutputFormat::Text => print!("{}", summary(options.style, &report, &path)),
+        OutputFormat::Text => {
+            // Verdicts the allow-list and the baseline changed after the live lines were printed.
+            let changed: Vec<String> = report
+                .scenarios
+                .iter()
+                .filter(|s| matches!(s.verdict, Verdict::Drift | Verdict::KnownDeviation))
+                .filter_map(|s| {
+                    scenario_line(
+                        Style {
+                            quiet: false,
+                            ..options.style
+                        },
+                        s,
+                    )
+                })
+                .collect();
+            if !changed.is_empty() {
+                println!(
+                    "\nafter the allow-list and the baseline:\n{}",
+                    changed.join("\n")
+                );
+            }
+            for failure in &report.run_failures {
+                println!("run failure: {failure}");
+            }
+            print!("{}", summary(options.style, &report, &path));
+        }
     }
     Ok(super::exit_code(&report, args.strict))
 }

@@ -49,6 +49,9 @@ pub struct MockOptions {
     pub require_cert_at_handshake: bool,
     /// Delay added before every answer, in milliseconds (for `ofpc mock --latency`).
     pub latency_ms: u64,
+    /// Access-token lifetime (`expires_in`); `None` means 600 s. Any sane value is conformant,
+    /// which makes it the answer tests change to show drift.
+    pub token_ttl_secs: Option<u32>,
 }
 
 /// A client registered at the mock, with the credentials a target file needs.

@@ -173,3 +173,10 @@ impl MockState {
         }
     }
 }
+
+impl MockState {
+    /// Lifetime of the access tokens this server issues, in seconds.
+    pub fn token_ttl(&self) -> i64 {
+        self.options.token_ttl_secs.map_or(TOKEN_TTL, i64::from)
+    }
+}

@@ -13,7 +13,7 @@ use jsonwebtoken::{Algorithm, Header};
 
 use super::form::{Params, RawForm};
 use super::state::{
-    ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, TOKEN_TTL, now_unix,
+    ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, now_unix,
 };
 use super::subject::subject_dn_rfc4514;
 use super::violation::{ErrorCode, Outcome, Violation};
@@ -178,7 +178,7 @@ fn jwt_token(
         "client_id": client.client_id,
         "aud": format!("{}/v1/providers", state.issuer),
         "iat": now,
-        "exp": now + TOKEN_TTL,
+        "exp": now + state.token_ttl(),
         "jti": uuid::Uuid::new_v4().to_string(),
         "scope": scope,
     });
@@ -213,7 +213,7 @@ pub fn process(state: &MockState, req: &TokenRequest<'_>) -> Result<Grant, Viola
         IssuedToken {
             client_id: client.client_id.clone(),
             x5t,
-            expires_at: now + TOKEN_TTL,
+            expires_at: now + state.token_ttl(),
         },
         now,
     );
@@ -279,7 +279,7 @@ pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Reques
             let body = serde_json::json!({
                 "access_token": grant.access_token,
                 "token_type": "Bearer",
-                "expires_in": TOKEN_TTL,
+                "expires_in": state.token_ttl(),
                 "scope": grant.scope,
             });
             let mut response = (StatusCode::OK, axum::Json(body)).into_response();
