@@ -23,29 +23,50 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn main() {
-    let runs: usize = std::env::var("OFPC_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(10);
+    let runs: usize = std::env::var("OFPC_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let started = Instant::now();
     let pki = Arc::new(MockPki::generate().expect("PKI"));
     let pki_time = started.elapsed();
-    let server = rt.block_on(MockServer::start_with_pki(pki, MockOptions::default())).expect("mock");
+    let server = rt
+        .block_on(MockServer::start_with_pki(pki, MockOptions::default()))
+        .expect("mock");
     let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
     let mut times: Vec<Duration> = Vec::new();
     let mut count = 0;
     let mut steps = 0;
     for _ in 0..runs {
         let target = Target::from_mock(server.materials(), Profile::Ofm).expect("target");
-        let cases = plan(scenarios.clone(), &target, Profile::Ofm, &Filters::default());
+        let cases = plan(
+            scenarios.clone(),
+            &target,
+            Profile::Ofm,
+            &Filters::default(),
+        );
         let t = Instant::now();
         let outcome = rt.block_on(run(
-            RunInput { target, profile: Profile::Ofm, cases, interrupted: Arc::new(AtomicBool::new(false)) },
+            RunInput {
+                target,
+                profile: Profile::Ofm,
+                cases,
+                interrupted: Arc::new(AtomicBool::new(false)),
+            },
             |_| {},
         ));
         times.push(t.elapsed());
         count = outcome.results.len();
         steps = outcome.results.iter().map(|r| r.steps.len()).sum();
-        assert!(outcome.results.iter().all(|r| r.verdict.as_str() == "pass"), "the strict mock must pass");
+        assert!(
+            outcome.results.iter().all(|r| r.verdict.as_str() == "pass"),
+            "the strict mock must pass"
+        );
     }
     rt.block_on(server.shutdown());
     times.sort();
@@ -58,7 +79,10 @@ fn main() {
         ms(times[times.len() / 2]),
         ms(times[times.len() - 1])
     );
-    println!("  per step (median): {:.2} ms", ms(times[times.len() / 2]) / steps.max(1) as f64);
+    println!(
+        "  per step (median): {:.2} ms",
+        ms(times[times.len() / 2]) / steps.max(1) as f64
+    );
     match peak_rss_kib() {
         Some(kib) => println!("  peak memory (VmHWM): {:.1} MiB", kib as f64 / 1024.0),
         None => println!("  peak memory: unavailable on this platform"),

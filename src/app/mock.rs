@@ -40,7 +40,8 @@ pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
         "target file: {}  (test credentials generated for this run only)",
         file.display()
     );
-    println!("try: ofpc run --target {}", file.display());
+    println!("try: ofpc run --target {}\n", file.display());
+    print!("{}", std::fs::read_to_string(&file).unwrap_or_default());
     println!("Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;
