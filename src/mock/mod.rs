@@ -5,6 +5,7 @@
 //! [`MockMaterials`] describe everything a target file needs.
 
 pub mod assertion;
+pub mod client_cert;
 pub mod error;
 pub mod faults;
 pub mod form;
@@ -104,4 +105,8 @@ pub struct MockMaterials {
     pub mtls_client: MockClient,
     /// A scope the mock supports but grants to no client (`profile`).
     pub ungranted_scope: String,
+    /// The mock CA's private key (PKCS#8 PEM, test material): the mock trusts client
+    /// certificates from `ca_pem`, so the harness can issue expired, unregistered and
+    /// look-alike ones it must reject for those reasons alone.
+    pub client_ca_key_pem: Option<String>,
 }

@@ -21,6 +21,7 @@ use rustls::server::WebPkiClientVerifier;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use super::client_cert::RecordingVerifier;
 use super::error::MockError;
 use super::metadata::{self, MTLS_TOKEN_PATH};
 use super::pki::{ClientPki, MockPki};
@@ -111,20 +112,23 @@ fn router(state: Arc<MockState>) -> Router {
         .with_state(state)
 }
 
-fn tls_config(pki: &MockPki, require_cert: bool) -> Result<rustls::ServerConfig, MockError> {
+fn tls_config(
+    pki: &MockPki,
+    require_cert: bool,
+    verdicts: super::client_cert::CertVerdicts,
+) -> Result<rustls::ServerConfig, MockError> {
     let tls = |e: &dyn std::fmt::Display| MockError::Tls(e.to_string());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     roots
         .add(CertificateDer::from(pki.ca.cert_der()))
         .map_err(|e| tls(&e))?;
-    let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
-    let verifier = if require_cert {
-        builder.build()
-    } else {
-        builder.allow_unauthenticated().build()
-    }
-    .map_err(|e| tls(&e))?;
+    let webpki = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .allow_unauthenticated()
+        .build()
+        .map_err(|e| tls(&e))?;
+    // Any certificate gets through the handshake; the token endpoint judges the recorded verdict.
+    let verifier = Arc::new(RecordingVerifier::new(webpki, require_cert, verdicts));
     let chain = vec![
         CertificateDer::from(pki.server.cert_der.clone()),
         CertificateDer::from(pki.ca.cert_der()),
@@ -172,6 +176,7 @@ fn materials(pki: &MockPki, issuer: &str) -> MockMaterials {
         second_client: mock_client(&pki.second_client),
         mtls_client: mock_client(&pki.mtls_client),
         ungranted_scope: "profile".to_owned(),
+        client_ca_key_pem: Some(pki.ca.key_pem().expose().to_owned()),
     }
 }
 
@@ -209,8 +214,9 @@ impl MockServer {
         let addr = listener.local_addr().map_err(bind)?;
         let issuer = format!("https://127.0.0.1:{}", addr.port());
 
-        let config = tls_config(&pki, opts.require_cert_at_handshake)?;
+        let require_cert = opts.require_cert_at_handshake;
         let state = Arc::new(MockState::new(&pki, opts, issuer.clone())?);
+        let config = tls_config(&pki, require_cert, state.cert_verdicts.clone())?;
         let connections = Arc::new(AtomicU64::new(0));
         let make = CountingMakeService {
             router: router(state.clone()),

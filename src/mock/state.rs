@@ -85,6 +85,9 @@ pub struct MockState {
     /// Every secret the server saw or made (access tokens, client assertions), in order, so a
     /// test can prove none of them reaches a report. Bounded like the token store.
     pub secrets_seen: Mutex<Vec<String>>,
+    /// WebPKI verdict of every client certificate presented, by `x5t#S256` (filled by the
+    /// handshake's `RecordingVerifier`).
+    pub cert_verdicts: super::client_cert::CertVerdicts,
 }
 
 impl MockState {
@@ -121,6 +124,7 @@ impl MockState {
             replay: Mutex::new(ReplayCache::default()),
             tokens: Mutex::new(HashMap::new()),
             secrets_seen: Mutex::new(Vec::new()),
+            cert_verdicts: Default::default(),
         })
     }
 

@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use jsonwebtoken::{Algorithm, Header};
 
+use super::client_cert::CertProblem;
 use super::form::{Params, RawForm};
 use super::state::{
     ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, now_unix,
@@ -110,6 +111,34 @@ fn authenticate_mtls<'s>(
     }
 }
 
+/// A presented client certificate must have verified at the handshake (RFC 8705 §2.1: the
+/// chain is validated against the trusted CAs), whatever the auth method.
+fn check_client_cert(state: &MockState, peer_cert: Option<&[u8]>) -> Result<(), Violation> {
+    let Some(der) = peer_cert else {
+        return Ok(());
+    };
+    let verdict = state
+        .cert_verdicts
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&x5t_s256(der))
+        .cloned();
+    match verdict {
+        // Not seen by the verifier (in-process tests): judged by the subject match alone.
+        None | Some(Ok(())) => Ok(()),
+        Some(Err(CertProblem::Untrusted(_))) if state.fault(Fault::SkipClientCaCheck) => Ok(()),
+        Some(Err(CertProblem::Untrusted(_))) => Err(Violation::UntrustedClientCertificate),
+        Some(Err(CertProblem::OutsideValidity(_)))
+            if state.fault(Fault::SkipClientCertValidity) =>
+        {
+            Ok(())
+        }
+        Some(Err(CertProblem::OutsideValidity(_))) => {
+            Err(Violation::ClientCertificateOutsideValidity)
+        }
+    }
+}
+
 fn authenticate<'s>(
     state: &'s MockState,
     req: &TokenRequest<'_>,
@@ -119,6 +148,7 @@ fn authenticate<'s>(
     if req.headers.contains_key(header::AUTHORIZATION) {
         return Err(Violation::AuthorizationHeader);
     }
+    check_client_cert(state, req.peer_cert)?;
     if params.get("client_secret").is_some() {
         return Err(Violation::ClientSecret);
     }

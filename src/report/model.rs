@@ -152,6 +152,9 @@ pub struct StepResult {
     /// Normalised, redacted response used for drift detection.
     pub snapshot: Option<serde_json::Value>,
     pub duration_ms: u64,
+    /// Transport probe steps: every ClientHello sent and what came back (`tlsprobe::ProbeRecord`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
