@@ -893,6 +893,88 @@ mod tests {
         );
     }
 
+    const TOKEN: &str = r#"{"access_token":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0","token_type":"Bearer","expires_in":600,"scope":"accounts"}"#;
+    const OK_HEADERS: &[(&str, &str)] = &[
+        ("content-type", "application/json"),
+        ("cache-control", "no-store"),
+        ("pragma", "no-cache"),
+        ("date", "x"),
+    ];
+
+    #[test]
+    fn granted_or_rejected_records_the_branch_and_judges_it() {
+        let errors = vec!["invalid_client".to_string()];
+        let ok = resp(200, OK_HEADERS, TOKEN);
+        let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &ok));
+        assert_eq!(checks[0].id, "resp-200");
+        assert_eq!(checks[0].actual, "granted: HTTP 200 with an access token");
+        assert!(failed(&checks).is_empty());
+        let no = resp(
+            401,
+            &[
+                ("content-type", "application/json"),
+                ("www-authenticate", "Basic"),
+            ],
+            r#"{"error":"invalid_client"}"#,
+        );
+        let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &no));
+        assert_eq!(checks[0].id, "err-status");
+        assert_eq!(
+            checks[0].actual,
+            "rejected: HTTP 401 with error `invalid_client`"
+        );
+        assert!(failed(&checks).is_empty());
+        let forbidden = resp(
+            403,
+            &[("content-type", "application/json")],
+            r#"{"error":"invalid_client"}"#,
+        );
+        assert_eq!(
+            failed(&judge_step(&input(
+                Expect::GrantedOrRejected,
+                &errors,
+                &forbidden
+            ))),
+            vec!["err-status"]
+        );
+    }
+
+    #[test]
+    fn a_repeated_access_token_warns_resp_at_unique() {
+        let r = resp(200, OK_HEADERS, TOKEN);
+        let earlier = [
+            None,
+            Some(crate::oauth::Secret::new(
+                "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0".to_string(),
+            )),
+        ];
+        let mut i = input(Expect::Granted, &[], &r);
+        i.earlier_tokens = &earlier;
+        let checks = judge_step(&i);
+        let unique: Vec<_> = checks.iter().filter(|c| c.id == "resp-at-unique").collect();
+        assert_eq!(unique.len(), 1);
+        assert_eq!(unique[0].status, CheckStatus::Warn);
+        assert!(
+            !judge_step(&input(Expect::Granted, &[], &r))
+                .iter()
+                .any(|c| c.id == "resp-at-unique")
+        );
+    }
+
+    #[test]
+    fn a_401_without_challenge_fails_only_after_an_authorization_header() {
+        let errors = vec!["invalid_client".to_string()];
+        let r = resp(
+            401,
+            &[("content-type", "application/json")],
+            r#"{"error":"invalid_client"}"#,
+        );
+        let mut i = input(Expect::Rejected, &errors, &r);
+        assert!(failed(&judge_step(&i)).is_empty());
+        i.authorization_sent = true;
+        assert_eq!(failed(&judge_step(&i)), vec!["err-www-authenticate"]);
+    }
+
     #[test]
     fn entropy_estimates() {
         assert!(entropy_bits("aaaaaaaaaaaaaaaaaaaa") < 1.0);
