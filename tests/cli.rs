@@ -183,7 +183,9 @@ fn no_secret_reaches_any_output() {
         "the run should have made tokens and assertions, saw {}",
         seen.len()
     );
-    for s in seen {
+    // Parameters the scenarios send on purpose (`foo`, "") are not secrets; tokens and
+    // signatures are long.
+    for s in seen.into_iter().filter(|s| s.len() >= 16) {
         match s.rsplit_once('.') {
             Some((_, sig)) if s.matches('.').count() == 2 && !sig.is_empty() => {
                 secrets.push(sig.to_string())
@@ -352,7 +354,14 @@ fn a_target_that_does_not_answer_gets_error_verdicts_and_exit_3() {
     let dirs = report_dirs(out.path());
     let report: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dirs[0].join("report.json")).unwrap()).unwrap();
-    assert_eq!(report["summary"]["errored"], report["summary"]["total"]);
+    // Everything that applies errored; what needs a [client_ca] the file lacks was skipped.
+    let summary = &report["summary"];
+    let errored = summary["errored"].as_u64().unwrap();
+    assert!(errored > 0);
+    assert_eq!(
+        errored + summary["skipped"].as_u64().unwrap(),
+        summary["total"].as_u64().unwrap()
+    );
     drop(silent);
 }
 

@@ -9,7 +9,7 @@ use ofp_conformance::config::{Profile, Target};
 use ofp_conformance::execute::{RunInput, run};
 use ofp_conformance::mock::{Fault, MockOptions, MockPki, MockServer};
 use ofp_conformance::plan::{Filters, plan};
-use ofp_conformance::report::model::Verdict;
+use ofp_conformance::report::model::{CheckStatus, Verdict};
 
 /// Every scenario that must not pass when the fault is on; all others must pass.
 /// `ALL` means every scenario in the catalogue.
@@ -55,17 +55,152 @@ const PROVEN_ELSEWHERE: &[(&str, &str)] = &[
         "tests/transport.rs plain_http_token_fails_no_plaintext",
     ),
 ];
+/// Every scenario with a granted token-endpoint step (the response checks run there).
+const GRANTED: &[&str] = &[
+    "bind-at-unique",
+    "bind-rs-no-cert",
+    "bind-rs-other-cert",
+    "bind-rs-scheme-case",
+    "bind-rs-token-in-query",
+    "jwt-client-id-omitted",
+    "jwt-happy",
+    "jwt-iat-stale",
+    "jwt-jti-replay",
+    "jwt-skew-accept-10s",
+    "jwt-typ",
+    "mtls-happy",
+    "req-empty-param",
+    "req-scope-omitted",
+    "req-unknown-param",
+];
+/// Every scenario with an RFC 6749 §5.2 error answer (the error checks run there).
+const ERROR_ANSWERS: &[&str] = &[
+    "bind-hok-required",
+    "jwt-alg-hmac-confusion",
+    "jwt-alg-none",
+    "jwt-alg-nonfapi",
+    "jwt-alg-rs256",
+    "jwt-assertion-malformed",
+    "jwt-assertion-type-bad",
+    "jwt-aud-array",
+    "jwt-aud-lookalike",
+    "jwt-aud-single-array",
+    "jwt-aud-token-endpoint",
+    "jwt-bad-signature",
+    "jwt-client-id-mismatch",
+    "jwt-client-secret",
+    "jwt-crit-unknown",
+    "jwt-cross-client-key",
+    "jwt-embedded-key",
+    "jwt-exp-far-future",
+    "jwt-exp-past",
+    "jwt-jti-replay",
+    "jwt-missing-assertion",
+    "jwt-nbf-future",
+    "jwt-no-aud",
+    "jwt-no-exp",
+    "jwt-no-iss",
+    "jwt-no-jti",
+    "jwt-no-sub",
+    "jwt-plus-basic",
+    "jwt-skew-reject-60s",
+    "jwt-typ",
+    "jwt-unregistered-key",
+    "jwt-wrong-aud",
+    "jwt-wrong-iss",
+    "jwt-wrong-sub",
+    "mtls-method-confusion",
+    "mtls-no-cert",
+    "mtls-no-client-id",
+    "mtls-other-client-cert",
+    "mtls-unknown-client-id",
+    "mtls-untrusted-ca",
+    "mtls-self-signed-for-pki",
+    "mtls-expired-cert",
+    "mtls-unregistered-cert",
+    "mtls-dn-lookalike",
+    "req-content-type",
+    "req-creds-in-query",
+    "req-duplicate-param",
+    "req-grant-missing",
+    "req-grant-not-allowed",
+    "req-grant-password",
+    "req-grant-unknown",
+    "req-resource-indicator",
+    "req-scope-malformed",
+    "req-scope-unauthorized",
+];
+/// Every scenario answered with invalid_client.
+const INVALID_CLIENT: &[&str] = &[
+    "jwt-alg-hmac-confusion",
+    "jwt-alg-none",
+    "jwt-alg-nonfapi",
+    "jwt-alg-rs256",
+    "jwt-assertion-malformed",
+    "jwt-assertion-type-bad",
+    "jwt-aud-array",
+    "jwt-aud-lookalike",
+    "jwt-aud-single-array",
+    "jwt-aud-token-endpoint",
+    "jwt-bad-signature",
+    "jwt-client-id-mismatch",
+    "jwt-client-secret",
+    "jwt-crit-unknown",
+    "jwt-cross-client-key",
+    "jwt-embedded-key",
+    "jwt-exp-far-future",
+    "jwt-exp-past",
+    "jwt-jti-replay",
+    "jwt-missing-assertion",
+    "jwt-nbf-future",
+    "jwt-no-aud",
+    "jwt-no-exp",
+    "jwt-no-iss",
+    "jwt-no-jti",
+    "jwt-no-sub",
+    "jwt-plus-basic",
+    "jwt-skew-reject-60s",
+    "jwt-typ",
+    "jwt-unregistered-key",
+    "jwt-wrong-aud",
+    "jwt-wrong-iss",
+    "jwt-wrong-sub",
+    "mtls-method-confusion",
+    "mtls-no-cert",
+    "mtls-no-client-id",
+    "mtls-other-client-cert",
+    "mtls-unknown-client-id",
+    "mtls-untrusted-ca",
+    "mtls-self-signed-for-pki",
+    "mtls-expired-cert",
+    "mtls-unregistered-cert",
+    "mtls-dn-lookalike",
+    "req-creds-in-query",
+];
 const MATRIX: &[(&str, &[&str])] = &[
     ("accept-alg-none", &["jwt-alg-none"]),
     ("accept-rs256", &["jwt-alg-rs256"]),
     ("accept-hs256-public-key", &["jwt-alg-hmac-confusion"]),
     (
         "skip-signature-check",
-        &["jwt-bad-signature", "jwt-unregistered-key"],
+        &[
+            "jwt-bad-signature",
+            "jwt-embedded-key",
+            "jwt-unregistered-key",
+        ],
     ),
-    ("skip-iss-check", &["jwt-wrong-iss"]),
-    ("skip-sub-check", &["jwt-wrong-sub"]),
-    ("skip-aud-check", &["jwt-wrong-aud"]),
+    ("skip-iss-check", &["jwt-no-iss", "jwt-wrong-iss"]),
+    ("skip-sub-check", &["jwt-no-sub", "jwt-wrong-sub"]),
+    (
+        "skip-aud-check",
+        &[
+            "jwt-aud-array",
+            "jwt-aud-lookalike",
+            "jwt-aud-single-array",
+            "jwt-no-aud",
+            "jwt-wrong-aud",
+        ],
+    ),
     ("allow-missing-exp", &["jwt-no-exp"]),
     ("skip-exp-check", &["jwt-exp-past"]),
     (
@@ -75,14 +210,26 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("allow-missing-jti", &["jwt-no-jti"]),
     ("skip-jti-replay-check", &["jwt-jti-replay"]),
     ("skip-client-id-match", &["jwt-client-id-mismatch"]),
-    // Every scenario that needs a private_key_jwt grant to succeed.
+    // Every scenario that needs a private_key_jwt grant to succeed (jwt-iat-stale records a
+    // rejection too; req-scope-malformed expects a scope refusal after authentication).
     (
         "reject-private-key-jwt",
         &[
+            "bind-at-unique",
+            "bind-rs-no-cert",
+            "bind-rs-other-cert",
+            "bind-rs-scheme-case",
+            "bind-rs-token-in-query",
+            "jwt-client-id-omitted",
             "jwt-happy",
             "jwt-jti-replay",
-            "bind-rs-other-cert",
+            "jwt-skew-accept-10s",
+            "jwt-typ",
+            "req-empty-param",
+            "req-scope-malformed",
+            "req-scope-omitted",
             "req-scope-unauthorized",
+            "req-unknown-param",
         ],
     ),
     ("reject-tls-client-auth", &["mtls-happy"]),
@@ -101,57 +248,268 @@ const MATRIX: &[(&str, &[&str])] = &[
         &["mtls-untrusted-ca", "mtls-self-signed-for-pki"],
     ),
     ("skip-client-cert-validity", &["mtls-expired-cert"]),
-    ("skip-scope-check", &["req-scope-unauthorized"]),
-    ("default-grant-type", &["req-grant-missing"]),
+    (
+        "skip-scope-check",
+        &["req-scope-malformed", "req-scope-unauthorized"],
+    ),
+    (
+        "default-grant-type",
+        &["req-grant-missing", "req-grant-unknown"],
+    ),
     ("accept-password-grant", &["req-grant-password"]),
     ("accept-any-method", &["req-method"]),
     ("skip-content-type-check", &["req-content-type"]),
     ("allow-repeated-params", &["req-duplicate-param"]),
-    ("skip-rs-binding-check", &["bind-rs-other-cert"]),
-    // Every scenario with a granted token-endpoint step.
     (
-        "omit-cache-control",
-        &[
-            "jwt-happy",
-            "jwt-jti-replay",
-            "mtls-happy",
-            "bind-rs-other-cert",
-        ],
+        "skip-rs-binding-check",
+        &["bind-rs-no-cert", "bind-rs-other-cert"],
     ),
+    // GRANTED: every scenario with a granted token-endpoint step.
+    ("omit-cache-control", GRANTED),
     // Every scenario gets an HTTP answer, and the ofm profile requires the echo.
     ("no-interaction-id-echo", ALL_HTTP),
     // Every scenario whose rejection is (or may be) invalid_client. Without a client certificate
     // any 4xx is tolerated with a warning (E.hok.mtls), so mtls-no-cert warns rather than fails.
+    ("wrong-error-status", INVALID_CLIENT),
     (
-        "wrong-error-status",
+        "skip-auth-method-check",
         &[
+            "jwt-missing-assertion",
+            "mtls-method-confusion",
+            "req-creds-in-query",
+        ],
+    ),
+    ("skip-assertion-type-check", &["jwt-assertion-type-bad"]),
+    ("parse-first-jws", &["jwt-assertion-malformed"]),
+    ("accept-non-fapi-alg", &["jwt-alg-nonfapi"]),
+    ("key-lookup-by-kid", &["jwt-cross-client-key"]),
+    ("trust-embedded-jwk", &["jwt-embedded-key"]),
+    ("ignore-crit", &["jwt-crit-unknown"]),
+    ("skip-typ-check", &["jwt-typ"]),
+    ("require-client-id", &["jwt-client-id-omitted"]),
+    (
+        "accept-aud-array",
+        &["jwt-aud-array", "jwt-aud-single-array"],
+    ),
+    ("lenient-aud-match", &["jwt-aud-lookalike"]),
+    ("allow-long-lived-assertion", &["jwt-exp-far-future"]),
+    ("no-clock-skew", &["jwt-skew-accept-10s"]),
+    ("ignore-authorization-header", &["jwt-plus-basic"]),
+    (
+        "accept-client-secret",
+        &["jwt-client-secret", "jwt-plus-basic"],
+    ),
+    (
+        "identify-client-by-cert",
+        &[
+            "mtls-no-client-id",
+            "mtls-unknown-client-id",
+            "req-creds-in-query",
+        ],
+    ),
+    ("accept-token-in-query", &["bind-rs-token-in-query"]),
+    ("case-sensitive-bearer", &["bind-rs-scheme-case"]),
+    (
+        "rs-allow-anonymous",
+        &["bind-rs-no-token", "bind-rs-token-in-query"],
+    ),
+    (
+        "accept-any-grant-type",
+        &["req-grant-not-allowed", "req-grant-unknown"],
+    ),
+    ("reject-unknown-params", &["req-unknown-param"]),
+    ("read-query-params", &["req-creds-in-query"]),
+    ("ignore-resource-param", &["req-resource-indicator"]),
+    ("success-wrong-content-type", GRANTED),
+    ("omit-pragma", GRANTED),
+    ("short-access-token", GRANTED),
+    ("token-type-mac", GRANTED),
+    ("omit-token-type", GRANTED),
+    ("omit-expires-in", GRANTED),
+    ("expires-in-string", GRANTED),
+    ("issue-refresh-token", GRANTED),
+    ("issue-id-token", GRANTED),
+    // GRANTED less the two scenarios that request no scope.
+    (
+        "grant-extra-scope",
+        &[
+            "bind-at-unique",
+            "bind-rs-no-cert",
+            "bind-rs-other-cert",
+            "bind-rs-scheme-case",
+            "bind-rs-token-in-query",
+            "jwt-client-id-omitted",
+            "jwt-happy",
+            "jwt-iat-stale",
+            "jwt-jti-replay",
+            "jwt-skew-accept-10s",
+            "jwt-typ",
+            "mtls-happy",
+            "req-unknown-param",
+        ],
+    ),
+    // ERROR_ANSWERS: every scenario with an RFC 6749 §5.2 error answer.
+    ("error-not-json", ERROR_ANSWERS),
+    ("error-bad-description-chars", ERROR_ANSWERS),
+    ("error-bad-uri", ERROR_ANSWERS),
+    // ...and req-method, whose 405 must carry no token either.
+    (
+        "error-with-token",
+        &[
+            "bind-hok-required",
             "jwt-alg-hmac-confusion",
             "jwt-alg-none",
+            "jwt-alg-nonfapi",
             "jwt-alg-rs256",
+            "jwt-assertion-malformed",
+            "jwt-assertion-type-bad",
+            "jwt-aud-array",
+            "jwt-aud-lookalike",
+            "jwt-aud-single-array",
+            "jwt-aud-token-endpoint",
             "jwt-bad-signature",
             "jwt-client-id-mismatch",
+            "jwt-client-secret",
+            "jwt-crit-unknown",
+            "jwt-cross-client-key",
+            "jwt-embedded-key",
+            "jwt-exp-far-future",
             "jwt-exp-past",
             "jwt-jti-replay",
+            "jwt-missing-assertion",
             "jwt-nbf-future",
+            "jwt-no-aud",
             "jwt-no-exp",
+            "jwt-no-iss",
             "jwt-no-jti",
+            "jwt-no-sub",
+            "jwt-plus-basic",
             "jwt-skew-reject-60s",
+            "jwt-typ",
             "jwt-unregistered-key",
             "jwt-wrong-aud",
             "jwt-wrong-iss",
             "jwt-wrong-sub",
+            "mtls-method-confusion",
             "mtls-no-cert",
+            "mtls-no-client-id",
             "mtls-other-client-cert",
+            "mtls-unknown-client-id",
             "mtls-untrusted-ca",
             "mtls-self-signed-for-pki",
             "mtls-expired-cert",
             "mtls-unregistered-cert",
             "mtls-dn-lookalike",
+            "req-content-type",
+            "req-creds-in-query",
+            "req-duplicate-param",
+            "req-grant-missing",
+            "req-grant-not-allowed",
+            "req-grant-password",
+            "req-grant-unknown",
+            "req-method",
+            "req-resource-indicator",
+            "req-scope-malformed",
+            "req-scope-unauthorized",
         ],
+    ),
+    // The same scenarios: a warning, and a failure where the client sent an Authorization header.
+    ("omit-www-authenticate", INVALID_CLIENT),
+    // Forces JWT access tokens, so bind-cnf-x5t becomes observable.
+    ("wrong-cnf", GRANTED),
+    ("reuse-access-token", &["bind-at-unique"]),
+];
+
+/// Step checks each fault must make fail or warn somewhere in its run. Together the rows cover
+/// every check id the strict run produces (`judge_step`), except those in `NO_FAULT`.
+const CHECKS: &[(&str, &[&str])] = &[
+    ("reject-private-key-jwt", &["resp-200"]),
+    ("success-wrong-content-type", &["resp-json"]),
+    ("omit-cache-control", &["resp-cache-control"]),
+    ("omit-pragma", &["resp-pragma"]),
+    ("omit-token-type", &["resp-access-token", "bind-token-type"]),
+    ("short-access-token", &["resp-at-entropy"]),
+    ("token-type-mac", &["bind-token-type"]),
+    ("omit-expires-in", &["resp-expires-in"]),
+    ("expires-in-string", &["resp-expires-in"]),
+    ("issue-refresh-token", &["resp-no-refresh"]),
+    ("issue-id-token", &["resp-no-id-token"]),
+    ("grant-extra-scope", &["resp-scope"]),
+    ("wrong-cnf", &["bind-cnf-x5t"]),
+    ("reuse-access-token", &["resp-at-unique"]),
+    ("no-interaction-id-echo", &["resp-interaction-id"]),
+    ("wrong-error-status", &["err-status"]),
+    (
+        "skip-iss-check",
+        &["err-status", "err-code", "err-no-token"],
+    ),
+    ("error-not-json", &["err-json"]),
+    ("error-bad-description-chars", &["err-description"]),
+    ("error-bad-uri", &["err-uri"]),
+    ("error-with-token", &["err-no-token"]),
+    ("omit-www-authenticate", &["err-www-authenticate"]),
+    ("skip-scope-check", &["req-scope-narrowed"]),
+    ("case-sensitive-bearer", &["resource-ok"]),
+    ("skip-rs-binding-check", &["resource-denied"]),
+];
+
+/// Check ids no fault of the mock can break, with the reason.
+const NO_FAULT: &[(&str, &str)] = &[
+    (
+        "resp-date-header",
+        "hyper adds a Date header to every answer; the mock cannot leave it out",
+    ),
+    // The rustls mock cannot negotiate what these probes must refuse; scripted TLS peers do.
+    (
+        "tls-10-refused",
+        "tests/tls_probe.rs, tests/transport.rs (scripted TLS 1.0 peer)",
+    ),
+    (
+        "tls-11-refused",
+        "tests/tls_probe.rs (scripted TLS 1.1 peer)",
+    ),
+    (
+        "tls-12-bcp195-ok",
+        "tests/tls_probe.rs (peer refusing TLS 1.2)",
+    ),
+    (
+        "tls-13-supported",
+        "tests/tls_probe.rs (peer refusing TLS 1.3)",
+    ),
+    (
+        "tls-13-preferred",
+        "tests/tls_probe.rs (peer choosing 1.2 over 1.3)",
+    ),
+    (
+        "tls12-only-recommended-suites",
+        "tests/tls_probe.rs (peer accepting a CBC suite)",
+    ),
+    (
+        "tls12-dhe-suites",
+        "tests/tls_probe.rs (peer accepting DHE)",
+    ),
+    (
+        "tls-server-cert",
+        "tests/transport.rs (target trusting another CA)",
+    ),
+    (
+        "expect-no-token",
+        "tests/transport.rs (plain-HTTP server issuing a token)",
     ),
 ];
 
-async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> (BTreeSet<String>, usize) {
+/// What one run produced.
+struct RunFacts {
+    /// `id=verdict` of every scenario that did not pass.
+    bad: BTreeSet<String>,
+    total: usize,
+    /// Check ids that failed or warned.
+    broken_checks: BTreeSet<String>,
+    /// Every check id produced.
+    checks: BTreeSet<String>,
+}
+
+async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> RunFacts {
     let server = MockServer::start_with_pki(
         pki,
         MockOptions {
@@ -176,13 +534,30 @@ async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> (BTreeSet<String>
     .await;
     server.shutdown().await;
     let total = outcome.results.len();
+    let all_checks = || {
+        outcome
+            .results
+            .iter()
+            .flat_map(|r| r.steps.iter())
+            .flat_map(|s| s.checks.iter())
+    };
+    let broken_checks = all_checks()
+        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::Warn))
+        .map(|c| c.id.clone())
+        .collect();
+    let checks = all_checks().map(|c| c.id.clone()).collect();
     let bad = outcome
         .results
-        .into_iter()
+        .iter()
         .filter(|r| r.verdict != Verdict::Pass)
         .map(|r| format!("{}={}", r.id, r.verdict.as_str()))
         .collect();
-    (bad, total)
+    RunFacts {
+        bad,
+        total,
+        broken_checks,
+        checks,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -221,12 +596,35 @@ async fn every_fault_fails_exactly_its_scenarios() {
         }
     }
 
-    let (strict, total) = not_passing(pki.clone(), Vec::new()).await;
+    let strict = not_passing(pki.clone(), Vec::new()).await;
     assert!(
-        strict.is_empty(),
-        "the strict mock must pass everything, not: {strict:?}"
+        strict.bad.is_empty(),
+        "the strict mock must pass everything, not: {:?}",
+        strict.bad
     );
-    assert_eq!(total, all_ids.len());
+    assert_eq!(strict.total, all_ids.len());
+    // Every check id the strict run produces is broken by some fault (or says why not).
+    let covered: BTreeSet<&str> = CHECKS
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().copied())
+        .chain(NO_FAULT.iter().map(|(id, _)| *id))
+        .collect();
+    let uncovered: Vec<&String> = strict
+        .checks
+        .iter()
+        .filter(|id| !covered.contains(id.as_str()))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "check ids no fault breaks (add a CHECKS row): {uncovered:?}"
+    );
+    let check_rows: BTreeMap<&str, &[&str]> = CHECKS.iter().copied().collect();
+    for name in check_rows.keys() {
+        assert!(
+            rows.contains_key(name),
+            "CHECKS names `{name}`, which has no MATRIX row"
+        );
+    }
 
     let mut tasks = Vec::new();
     for (name, _) in MATRIX {
@@ -237,7 +635,16 @@ async fn every_fault_fails_exactly_its_scenarios() {
     let mut caught: BTreeSet<String> = BTreeSet::new();
     let mut mismatches = Vec::new();
     for (name, task) in tasks {
-        let (bad, _) = task.await.expect("run task");
+        let facts = task.await.expect("run task");
+        for id in check_rows.get(name).copied().unwrap_or_default() {
+            if !facts.broken_checks.contains(*id) {
+                mismatches.push(format!(
+                    "{name}: check `{id}` should fail or warn, broken were {:?}",
+                    facts.broken_checks
+                ));
+            }
+        }
+        let bad = facts.bad;
         let got: BTreeSet<String> = bad
             .iter()
             .map(|b| b.split('=').next().unwrap_or_default().to_string())

@@ -724,7 +724,88 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 .await,
             )
         }
+        other => match scenario_probe(other) {
+            Some(id) => scenario_verdict(server, id).await,
+            None => panic!("no probe for {other}"),
+        },
     }
+}
+
+/// Faults probed by running one catalogue scenario through the harness (the scenario that
+/// detects the fault; `tests/faults.rs` holds the full matrix).
+fn scenario_probe(fault: Fault) -> Option<&'static str> {
+    Some(match fault {
+        Fault::SkipAuthMethodCheck => "jwt-missing-assertion",
+        Fault::SkipAssertionTypeCheck => "jwt-assertion-type-bad",
+        Fault::ParseFirstJws => "jwt-assertion-malformed",
+        Fault::AcceptNonFapiAlg => "jwt-alg-nonfapi",
+        Fault::KeyLookupByKid => "jwt-cross-client-key",
+        Fault::TrustEmbeddedJwk => "jwt-embedded-key",
+        Fault::IgnoreCrit => "jwt-crit-unknown",
+        Fault::SkipTypCheck => "jwt-typ",
+        Fault::RequireClientId => "jwt-client-id-omitted",
+        Fault::AcceptAudArray => "jwt-aud-array",
+        Fault::LenientAudMatch => "jwt-aud-lookalike",
+        Fault::AllowLongLivedAssertion => "jwt-exp-far-future",
+        Fault::NoClockSkew => "jwt-skew-accept-10s",
+        Fault::IgnoreAuthorizationHeader => "jwt-plus-basic",
+        Fault::AcceptClientSecret => "jwt-client-secret",
+        Fault::IdentifyClientByCert => "mtls-no-client-id",
+        Fault::AcceptTokenInQuery => "bind-rs-token-in-query",
+        Fault::CaseSensitiveBearer => "bind-rs-scheme-case",
+        Fault::RsAllowAnonymous => "bind-rs-no-token",
+        Fault::AcceptAnyGrantType => "req-grant-unknown",
+        Fault::RejectUnknownParams => "req-unknown-param",
+        Fault::ReadQueryParams => "req-creds-in-query",
+        Fault::IgnoreResourceParam => "req-resource-indicator",
+        Fault::SuccessWrongContentType
+        | Fault::OmitPragma
+        | Fault::ShortAccessToken
+        | Fault::TokenTypeMac
+        | Fault::OmitTokenType
+        | Fault::OmitExpiresIn
+        | Fault::ExpiresInString
+        | Fault::IssueRefreshToken
+        | Fault::IssueIdToken
+        | Fault::GrantExtraScope
+        | Fault::WrongCnf => "jwt-happy",
+        Fault::ErrorNotJson
+        | Fault::ErrorBadDescriptionChars
+        | Fault::ErrorBadUri
+        | Fault::ErrorWithToken
+        | Fault::OmitWwwAuthenticate => "jwt-client-secret",
+        Fault::ReuseAccessToken => "bind-at-unique",
+        _ => return None,
+    })
+}
+
+/// The verdict of one catalogue scenario against `server` (profile ofm).
+async fn scenario_verdict(server: &MockServer, id: &str) -> String {
+    use ofp_conformance::config::{Profile, Target};
+    use ofp_conformance::execute::{RunInput, run};
+    use ofp_conformance::plan::{Filters, plan};
+    let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
+    let scenarios: Vec<_> = ofp_conformance::app::load_scenarios(None)
+        .expect("catalogue")
+        .into_iter()
+        .filter(|s| s.id == id)
+        .collect();
+    let cases = plan(scenarios, &target, Profile::Ofm, &Filters::default());
+    let outcome = run(
+        RunInput {
+            target,
+            profile: Profile::Ofm,
+            cases,
+            interrupted: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        },
+        |_| {},
+    )
+    .await;
+    outcome
+        .results
+        .iter()
+        .map(|r| format!("{id}={}", r.verdict.as_str()))
+        .collect()
 }
 
 /// (answer of the strict mock, answer with the fault on).
@@ -762,7 +843,30 @@ fn expected(fault: Fault) -> (&'static str, &'static str) {
         | Fault::SkipClientCaCheck
         | Fault::SkipClientCertValidity
         | Fault::SkipRsBindingCheck => ("401", "200"),
+        other => expected_verdicts(other),
     }
+}
+
+/// (strict, faulty) verdicts of the scenario that probes `fault`.
+fn expected_verdicts(fault: Fault) -> (&'static str, &'static str) {
+    let id = scenario_probe(fault).expect("probe");
+    let warn = matches!(
+        fault,
+        Fault::SkipTypCheck
+            | Fault::RequireClientId
+            | Fault::AllowLongLivedAssertion
+            | Fault::RejectUnknownParams
+            | Fault::ReadQueryParams
+            | Fault::IgnoreResourceParam
+            | Fault::OmitPragma
+            | Fault::OmitExpiresIn
+            | Fault::IssueRefreshToken
+            | Fault::ReuseAccessToken
+    );
+    let strict: &'static str = Box::leak(format!("{id}=pass").into_boxed_str());
+    let faulty: &'static str =
+        Box::leak(format!("{id}={}", if warn { "warn" } else { "fail" }).into_boxed_str());
+    (strict, faulty)
 }
 
 #[tokio::test]

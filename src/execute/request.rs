@@ -66,6 +66,66 @@ fn encode(pairs: &[(String, String)]) -> String {
     ser.finish()
 }
 
+/// Variants of values a step may ask for by placeholder.
+mod lookalike {
+    use base64::Engine;
+
+    /// The issuer with its scheme and host upper-cased (`HTTPS://AS.EXAMPLE/path`).
+    pub fn upper_origin(issuer: &str) -> String {
+        let Some((scheme, rest)) = issuer.split_once("://") else {
+            return issuer.to_ascii_uppercase();
+        };
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        format!(
+            "{}://{}{path}",
+            scheme.to_ascii_uppercase(),
+            host.to_ascii_uppercase()
+        )
+    }
+
+    /// The issuer with an explicit `:443` added, or its explicit port removed.
+    pub fn other_port(issuer: &str) -> String {
+        let Some((scheme, rest)) = issuer.split_once("://") else {
+            return issuer.to_string();
+        };
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        match host.rsplit_once(':') {
+            Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => {
+                format!("{scheme}://{name}{path}")
+            }
+            _ => format!("{scheme}://{host}:443{path}"),
+        }
+    }
+
+    /// `client_id:secret` for `Authorization: Basic` (RFC 6749 §2.3.1), with a made-up secret.
+    pub fn basic_credentials(client_id: &str) -> String {
+        base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:ofpc-not-a-secret"))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn variants() {
+            assert_eq!(
+                super::upper_origin("https://as.example/p"),
+                "HTTPS://AS.EXAMPLE/p"
+            );
+            assert_eq!(
+                super::other_port("https://as.example/p"),
+                "https://as.example:443/p"
+            );
+            assert_eq!(
+                super::other_port("https://127.0.0.1:8443"),
+                "https://127.0.0.1"
+            );
+            assert_eq!(
+                super::basic_credentials("c"),
+                "YzpvZnBjLW5vdC1hLXNlY3JldA=="
+            );
+        }
+    }
+}
+
 /// Builds the request of `step` (index `index`, 0-based). `Err` says why it cannot run.
 pub fn build(
     target: &Target,
@@ -91,8 +151,14 @@ pub fn build(
         ));
     }
     let main = client_for(target, scenario, Identity::Client).unwrap_or(&target.client);
-    let placeholders: Vec<(&str, String)> = vec![
+    let mut placeholders: Vec<(&str, String)> = vec![
         ("issuer", resolved.issuer.clone()),
+        ("issuer_upper", lookalike::upper_origin(&resolved.issuer)),
+        ("issuer_other_port", lookalike::other_port(&resolved.issuer)),
+        (
+            "basic_credentials",
+            lookalike::basic_credentials(&client.client_id),
+        ),
         ("token_endpoint", resolved.token_endpoint.clone()),
         ("token_url", resolved.token_url().to_string()),
         ("client_id", main.client_id.clone()),
@@ -179,6 +245,7 @@ pub fn build(
                 };
                 form.push(("client_assertion_type".into(), JWT_BEARER.into()));
                 form.push(("client_assertion".into(), jwt.expose().to_string()));
+                placeholders.push(("client_assertion", jwt.expose().to_string()));
                 assertion = Some(jwt);
             }
             for (k, v) in &step.form {
@@ -198,6 +265,14 @@ pub fn build(
                 .iter()
                 .find(|(k, _)| k == "scope")
                 .map(|(_, v)| v.clone());
+            let (to_query, form): (Vec<_>, Vec<_>) = form
+                .into_iter()
+                .partition(|(k, _)| step.move_to_query.contains(k));
+            let url = if to_query.is_empty() {
+                url
+            } else {
+                url.with_query(&encode(&to_query))
+            };
             let encoded = encode(&form);
             let method = step.method.clone().unwrap_or_else(|| "POST".into());
             if step.form_in_query {

@@ -295,12 +295,16 @@ async fn run_step(
         expect,
         errors: &errors,
         statuses: &statuses,
-        severity: scenario.severity,
+        severity: profile_override
+            .and_then(|o| o.severity)
+            .unwrap_or(scenario.severity),
         profile: input.profile,
         outcome: &outcome,
         cert_thumbprint: built.cert_thumbprint.as_deref(),
         requested_scope: built.requested_scope.as_deref(),
         interaction_id: built.interaction_id.as_deref(),
+        earlier_tokens: &state.tokens,
+        authorization_sent: built.wire.headers.iter().any(|(k, _)| k == "authorization"),
     });
     let request = RequestRecord {
         method: built.wire.method.clone(),

@@ -117,7 +117,14 @@ pub fn build_assertion(
         .map(str::to_string);
     let claims = Value::Object(claims);
 
+    let attacker = spec.header.jwk == Some(crate::scenario::EmbeddedKey::Attacker);
     let key = match spec.key {
+        None if attacker => unregistered_key()
+            .as_ref()
+            .map_err(|e| AssertionError::Sign {
+                alg: "PS256".into(),
+                reason: format!("cannot generate the unregistered key: {e}"),
+            })?,
         None => ctx.own_key,
         Some(crate::scenario::KeyChoice::Client) => ctx.main_key.unwrap_or(ctx.own_key),
         Some(crate::scenario::KeyChoice::SecondClient) => {
@@ -135,6 +142,7 @@ pub fn build_assertion(
     // An unregistered key still claims the step client's registered kid unless told otherwise.
     let kid = spec.kid.clone().unwrap_or_else(|| match spec.key {
         Some(crate::scenario::KeyChoice::Unregistered) => ctx.own_key.kid.clone(),
+        None if attacker => ctx.own_key.kid.clone(),
         _ => key.kid.clone(),
     });
     let alg = spec.alg.as_deref().unwrap_or(match key.alg {
@@ -176,9 +184,14 @@ pub fn build_assertion(
                 alg: name.into(),
                 reason: e.to_string(),
             })?;
-            let mut header = Header::new(algorithm);
-            header.kid = Some(kid);
-            sign(&header, &claims, &encoding, name)?
+            if spec.header.is_empty() {
+                let mut header = Header::new(algorithm);
+                header.kid = Some(kid);
+                sign(&header, &claims, &encoding, name)?
+            } else {
+                let header = custom_header(&spec.header, name, &kid, &encoding, algorithm)?;
+                sign_raw(&header, &claims, &encoding, algorithm, name)?
+            }
         }
     };
     if spec.tamper_signature {
@@ -200,6 +213,67 @@ fn sign(
         alg: alg.into(),
         reason: e.to_string(),
     })
+}
+
+/// A header with the members the step asks for (`jwk`, `jku`, `x5u`, `crit`, `typ`).
+fn custom_header(
+    spec: &crate::scenario::HeaderSpec,
+    alg: &str,
+    kid: &str,
+    key: &EncodingKey,
+    algorithm: Algorithm,
+) -> Result<Map<String, Value>, AssertionError> {
+    let err = |reason: String| AssertionError::Sign {
+        alg: alg.into(),
+        reason,
+    };
+    let mut header = Map::new();
+    header.insert("alg".into(), Value::from(alg));
+    header.insert("kid".into(), Value::from(kid));
+    header.insert(
+        "typ".into(),
+        Value::from(spec.typ.as_deref().unwrap_or("JWT")),
+    );
+    if spec.jwk.is_some() {
+        let jwk = jsonwebtoken::jwk::Jwk::from_encoding_key(key, algorithm)
+            .map_err(|e| err(e.to_string()))?;
+        let value = serde_json::to_value(jwk).map_err(|e| err(e.to_string()))?;
+        header.insert("jwk".into(), value);
+    }
+    for (name, value) in [("jku", &spec.jku), ("x5u", &spec.x5u)] {
+        if let Some(v) = value {
+            header.insert(name.into(), Value::from(v.as_str()));
+        }
+    }
+    if !spec.crit.is_empty() {
+        header.insert("crit".into(), Value::from(spec.crit.clone()));
+        for name in &spec.crit {
+            header.entry(name.clone()).or_insert(Value::Bool(true));
+        }
+    }
+    Ok(header)
+}
+
+/// Signs a hand-made header and the claims (RFC 7515 §5.1).
+fn sign_raw(
+    header: &Map<String, Value>,
+    claims: &Value,
+    key: &EncodingKey,
+    algorithm: Algorithm,
+    alg: &str,
+) -> Result<String, AssertionError> {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(Value::Object(header.clone()).to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature = jsonwebtoken::crypto::sign(input.as_bytes(), key, algorithm).map_err(|e| {
+        AssertionError::Sign {
+            alg: alg.into(),
+            reason: e.to_string(),
+        }
+    })?;
+    Ok(format!("{input}.{signature}"))
 }
 
 /// `alg: none`: base64url(header) "." base64url(claims) "." (empty signature), RFC 7519 §6.1.
@@ -298,5 +372,27 @@ mod tests {
             crate::jose::inspect::signature_part(tampered.jwt.expose()),
             crate::jose::inspect::signature_part(valid.jwt.expose())
         );
+
+        let embedded = build_assertion(
+            &AssertionSpec {
+                header: crate::scenario::HeaderSpec {
+                    jwk: Some(crate::scenario::EmbeddedKey::Attacker),
+                    jku: Some("https://attacker.example/jwks".into()),
+                    crit: vec!["urn:x-unknown".into()],
+                    typ: Some("dpop+jwt".into()),
+                    ..Default::default()
+                },
+                ..AssertionSpec::default()
+            },
+            &ctx,
+        )
+        .unwrap();
+        let (header, _) = decode_parts(embedded.jwt.expose()).unwrap();
+        assert_eq!(header["kid"], "kid-1");
+        assert_eq!(header["typ"], "dpop+jwt");
+        assert_eq!(header["jwk"]["kty"], "RSA");
+        assert_eq!(header["jku"], "https://attacker.example/jwks");
+        assert_eq!(header["crit"], serde_json::json!(["urn:x-unknown"]));
+        assert_eq!(header["urn:x-unknown"], true);
     }
 }

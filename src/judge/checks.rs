@@ -26,6 +26,11 @@ pub struct JudgeInput<'a> {
     pub requested_scope: Option<&'a str>,
     /// The `x-fapi-interaction-id` sent, if any.
     pub interaction_id: Option<&'a str>,
+    /// Access tokens granted by the scenario's earlier steps (resp-at-unique).
+    pub earlier_tokens: &'a [Option<crate::oauth::Secret>],
+    /// Whether the request carried an `Authorization` header (err-www-authenticate is then a
+    /// fail, RFC 6749 §5.2).
+    pub authorization_sent: bool,
 }
 
 /// A response with its lookups done once.
@@ -186,6 +191,7 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
         (_, Err(_)) => {}
         (Expect::Granted, Ok(resp)) => granted(&mut c, input, resp),
         (Expect::Rejected | Expect::RejectedOrRefused, Ok(resp)) => rejected(&mut c, input, resp),
+        (Expect::GrantedOrRejected, Ok(resp)) => granted_or_rejected(&mut c, input, resp),
         (Expect::RejectedOrNarrowed, Ok(resp)) => {
             if resp.status == 200 {
                 granted(&mut c, input, resp);
@@ -378,6 +384,33 @@ fn granted(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
             .map_or("absent".into(), |d| d.to_string()),
     );
     cnf_check(c, input, token);
+    unique_check(c, input, token);
+}
+
+/// resp-at-unique: a token equal to one an earlier step of the scenario was granted.
+fn unique_check(c: &mut Checks, input: &JudgeInput<'_>, token: &str) {
+    let earlier: Vec<&str> = input
+        .earlier_tokens
+        .iter()
+        .flatten()
+        .map(|t| t.expose())
+        .collect();
+    if earlier.is_empty() || token.is_empty() {
+        return;
+    }
+    let repeated = earlier.contains(&token);
+    c.push(
+        "resp-at-unique",
+        "Each grant issues a new access token",
+        Severity::Warn,
+        !repeated,
+        "an access token different from the earlier grants",
+        if repeated {
+            "the same access token as an earlier grant"
+        } else {
+            "a new access token"
+        },
+    );
 }
 
 fn scope_check(c: &mut Checks, input: &JudgeInput<'_>, view: &View<'_>) {
@@ -412,6 +445,22 @@ fn scope_check(c: &mut Checks, input: &JudgeInput<'_>, view: &View<'_>) {
                 "absent",
             );
         }
+    }
+}
+
+/// Runs the checks of the branch the server took, and says in the first check which it was.
+fn granted_or_rejected(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let first = c.out.len();
+    let which = if resp.status == 200 {
+        granted(c, input, resp);
+        "granted"
+    } else {
+        rejected(c, input, resp);
+        "rejected"
+    };
+    if let Some(check) = c.out.get_mut(first) {
+        check.expected = format!("a token or an error (recorded): {}", check.expected);
+        check.actual = format!("{which}: {}", describe(resp));
     }
 }
 
@@ -552,15 +601,34 @@ fn rejected(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
             "none".into()
         },
     );
-    if status == 401 {
+    if status == 401 || input.authorization_sent {
         let www = view.header("www-authenticate");
+        // RFC 6749 §5.2: when the client used the Authorization header, the 401 MUST carry
+        // WWW-Authenticate matching its scheme; otherwise it is good practice.
+        let (severity, expected) = if input.authorization_sent {
+            (
+                Severity::Fail,
+                "401 with WWW-Authenticate for the scheme used (RFC 6749 §5.2)",
+            )
+        } else {
+            (
+                Severity::Warn,
+                "a WWW-Authenticate header (RFC 9110 §15.5.2)",
+            )
+        };
+        let ok = status != 401 || www.is_some();
         c.push(
             "err-www-authenticate",
             "401 carries WWW-Authenticate",
-            Severity::Warn,
-            www.is_some(),
-            "a WWW-Authenticate header (RFC 9110 §15.5.2)",
-            www.unwrap_or("absent"),
+            severity,
+            ok,
+            expected,
+            format!(
+                "HTTP {status}, {}",
+                www.map_or("no WWW-Authenticate".to_string(), |w| format!(
+                    "WWW-Authenticate: {w}"
+                ))
+            ),
         );
     }
 }
@@ -732,6 +800,8 @@ mod tests {
             cert_thumbprint: Some("x5t"),
             requested_scope: Some("accounts"),
             interaction_id: None,
+            earlier_tokens: &[],
+            authorization_sent: false,
         }
     }
 
@@ -837,6 +907,88 @@ mod tests {
             failed(&judge_step(&input(Expect::Rejected, &errors, &refused))),
             vec!["expect-http-answer"]
         );
+    }
+
+    const TOKEN: &str = r#"{"access_token":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0","token_type":"Bearer","expires_in":600,"scope":"accounts"}"#;
+    const OK_HEADERS: &[(&str, &str)] = &[
+        ("content-type", "application/json"),
+        ("cache-control", "no-store"),
+        ("pragma", "no-cache"),
+        ("date", "x"),
+    ];
+
+    #[test]
+    fn granted_or_rejected_records_the_branch_and_judges_it() {
+        let errors = vec!["invalid_client".to_string()];
+        let ok = resp(200, OK_HEADERS, TOKEN);
+        let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &ok));
+        assert_eq!(checks[0].id, "resp-200");
+        assert_eq!(checks[0].actual, "granted: HTTP 200 with an access token");
+        assert!(failed(&checks).is_empty());
+        let no = resp(
+            401,
+            &[
+                ("content-type", "application/json"),
+                ("www-authenticate", "Basic"),
+            ],
+            r#"{"error":"invalid_client"}"#,
+        );
+        let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &no));
+        assert_eq!(checks[0].id, "err-status");
+        assert_eq!(
+            checks[0].actual,
+            "rejected: HTTP 401 with error `invalid_client`"
+        );
+        assert!(failed(&checks).is_empty());
+        let forbidden = resp(
+            403,
+            &[("content-type", "application/json")],
+            r#"{"error":"invalid_client"}"#,
+        );
+        assert_eq!(
+            failed(&judge_step(&input(
+                Expect::GrantedOrRejected,
+                &errors,
+                &forbidden
+            ))),
+            vec!["err-status"]
+        );
+    }
+
+    #[test]
+    fn a_repeated_access_token_warns_resp_at_unique() {
+        let r = resp(200, OK_HEADERS, TOKEN);
+        let earlier = [
+            None,
+            Some(crate::oauth::Secret::new(
+                "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0".to_string(),
+            )),
+        ];
+        let mut i = input(Expect::Granted, &[], &r);
+        i.earlier_tokens = &earlier;
+        let checks = judge_step(&i);
+        let unique: Vec<_> = checks.iter().filter(|c| c.id == "resp-at-unique").collect();
+        assert_eq!(unique.len(), 1);
+        assert_eq!(unique[0].status, CheckStatus::Warn);
+        assert!(
+            !judge_step(&input(Expect::Granted, &[], &r))
+                .iter()
+                .any(|c| c.id == "resp-at-unique")
+        );
+    }
+
+    #[test]
+    fn a_401_without_challenge_fails_only_after_an_authorization_header() {
+        let errors = vec!["invalid_client".to_string()];
+        let r = resp(
+            401,
+            &[("content-type", "application/json")],
+            r#"{"error":"invalid_client"}"#,
+        );
+        let mut i = input(Expect::Rejected, &errors, &r);
+        assert!(failed(&judge_step(&i)).is_empty());
+        i.authorization_sent = true;
+        assert_eq!(failed(&judge_step(&i)), vec!["err-www-authenticate"]);
     }
 
     #[test]

@@ -93,6 +93,32 @@ fn verify(jws: &CompactJws, key: &DecodingKey, alg: Algorithm) -> Result<(), Vio
     }
 }
 
+/// FAPI 2.0 Final 5.3.2.1-8: `aud` is the issuer, as a string, compared exactly (RFC 7523 §3).
+fn aud_ok(state: &MockState, aud: Option<&Value>) -> bool {
+    let issuer = state.issuer.as_str();
+    let same =
+        |a: &str| a == issuer || (state.fault(Fault::LenientAudMatch) && loose(a) == loose(issuer));
+    match aud {
+        Some(Value::String(a)) => same(a),
+        Some(Value::Array(items)) if state.fault(Fault::AcceptAudArray) => {
+            items.iter().any(|v| v.as_str().is_some_and(same))
+        }
+        _ => false,
+    }
+}
+
+/// What `lenient-aud-match` compares: lower case, no trailing slash, no port.
+fn loose(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    let trimmed = lower.trim_end_matches('/');
+    let Some((scheme, rest)) = trimmed.split_once("://") else {
+        return trimmed.to_owned();
+    };
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    format!("{scheme}://{host}{path}")
+}
+
 /// Authenticates a `private_key_jwt` client; returns its registration.
 pub fn authenticate<'s>(
     state: &'s MockState,
@@ -101,11 +127,19 @@ pub fn authenticate<'s>(
 ) -> Result<&'s RegisteredClient, Violation> {
     match params.get("client_assertion_type") {
         Some(JWT_BEARER) => {}
+        _ if state.fault(Fault::SkipAssertionTypeCheck) => {}
         _ => return Err(Violation::AssertionType),
     }
     let text = params
         .get("client_assertion")
         .ok_or(Violation::MissingAssertion)?;
+    let first: String;
+    let text = if state.fault(Fault::ParseFirstJws) {
+        first = text.splitn(4, '.').take(3).collect::<Vec<_>>().join(".");
+        first.as_str()
+    } else {
+        text
+    };
     let jws = CompactJws::parse(text)?;
 
     // The client named by `iss`; when `iss` names nobody, the form's `client_id` (so that a
@@ -126,11 +160,35 @@ pub fn authenticate<'s>(
     else {
         return Err(Violation::WrongAuthMethod);
     };
+    // `key-lookup-by-kid`: any registered client's key with the header's kid.
+    let (kid, key) = match jws.header_str("kid") {
+        Some(wanted) if state.fault(Fault::KeyLookupByKid) => state
+            .clients
+            .iter()
+            .find_map(|c| match &c.auth {
+                ClientAuth::PrivateKeyJwt { kid, key, .. } if kid == wanted => Some((kid, key)),
+                _ => None,
+            })
+            .unwrap_or((kid, key)),
+        _ => (kid, key),
+    };
+    // `trust-embedded-jwk`: the key the assertion brings along.
+    let embedded = match jws.header.get("jwk") {
+        Some(jwk) if state.fault(Fault::TrustEmbeddedJwk) => {
+            serde_json::from_value::<jsonwebtoken::jwk::Jwk>(jwk.clone())
+                .ok()
+                .and_then(|jwk| DecodingKey::from_jwk(&jwk).ok())
+        }
+        _ => None,
+    };
+    let key = embedded.as_ref().unwrap_or(key);
 
-    if jws.header.contains_key("crit") {
+    if jws.header.contains_key("crit") && !state.fault(Fault::IgnoreCrit) {
         return Err(Violation::CritUnsupported);
     }
-    if let Some(typ) = jws.header.get("typ") {
+    if let Some(typ) = jws.header.get("typ")
+        && !state.fault(Fault::SkipTypCheck)
+    {
         let ok = typ.as_str().is_some_and(|t| {
             t.eq_ignore_ascii_case("JWT") || t.eq_ignore_ascii_case("client-authentication+jwt")
         });
@@ -142,7 +200,7 @@ pub fn authenticate<'s>(
     // Algorithm, key id, signature.
     let alg = jws.header_str("alg").ok_or(Violation::MalformedAssertion)?;
     let unsigned = alg == "none" && state.fault(Fault::AcceptAlgNone);
-    if !unsigned && jws.header_str("kid") != Some(kid.as_str()) {
+    if !unsigned && embedded.is_none() && jws.header_str("kid") != Some(kid.as_str()) {
         return Err(Violation::KidMismatch);
     }
     let check = match alg {
@@ -150,6 +208,12 @@ pub fn authenticate<'s>(
         "ES256" => verify(&jws, key, Algorithm::ES256),
         "none" if unsigned => Ok(()),
         "RS256" if state.fault(Fault::AcceptRs256) => verify(&jws, key, Algorithm::RS256),
+        "PS384" | "PS512" | "RS384" | "RS512" if state.fault(Fault::AcceptNonFapiAlg) => {
+            match alg.parse::<Algorithm>() {
+                Ok(a) => verify(&jws, key, a),
+                Err(_) => Err(Violation::AlgNotAllowed),
+            }
+        }
         "HS256" if state.fault(Fault::AcceptHs256PublicKey) => {
             match DecodingKey::from_secret(public_pem.as_bytes()) {
                 Ok(mac_key) => verify(&jws, &mac_key, Algorithm::HS256),
@@ -170,7 +234,7 @@ pub fn authenticate<'s>(
     if !state.fault(Fault::SkipSubCheck) && jws.claim_str("sub") != Some(id) {
         return Err(Violation::SubMismatch);
     }
-    if !state.fault(Fault::SkipAudCheck) && jws.claim_str("aud") != Some(state.issuer.as_str()) {
+    if !state.fault(Fault::SkipAudCheck) && !aud_ok(state, jws.claims.get("aud")) {
         return Err(Violation::AudMismatch);
     }
     let exp = jws.claim_time("exp")?;
@@ -179,20 +243,21 @@ pub fn authenticate<'s>(
         Some(exp) if exp + EXP_LEEWAY < now && !state.fault(Fault::SkipExpCheck) => {
             return Err(Violation::Expired);
         }
-        Some(exp) if exp > now + MAX_LIFETIME => return Err(Violation::ExpTooFar),
+        Some(exp) if exp > now + MAX_LIFETIME && !state.fault(Fault::AllowLongLivedAssertion) => {
+            return Err(Violation::ExpTooFar);
+        }
         _ => {}
     }
+    let skew = if state.fault(Fault::NoClockSkew) {
+        0
+    } else {
+        MAX_FUTURE_SKEW
+    };
     if !state.fault(Fault::SkipNbfIatCheck) {
-        if jws
-            .claim_time("iat")?
-            .is_some_and(|t| t > now + MAX_FUTURE_SKEW)
-        {
+        if jws.claim_time("iat")?.is_some_and(|t| t > now + skew) {
             return Err(Violation::IssuedInFuture);
         }
-        if jws
-            .claim_time("nbf")?
-            .is_some_and(|t| t > now + MAX_FUTURE_SKEW)
-        {
+        if jws.claim_time("nbf")?.is_some_and(|t| t > now + skew) {
             return Err(Violation::NotYetValid);
         }
     }
@@ -203,6 +268,9 @@ pub fn authenticate<'s>(
         .filter(|j| !j.is_empty());
     if jti.is_none() && !state.fault(Fault::AllowMissingJti) {
         return Err(Violation::MissingJti);
+    }
+    if state.fault(Fault::RequireClientId) && params.get("client_id").is_none() {
+        return Err(Violation::MissingClientId);
     }
     if !state.fault(Fault::SkipClientIdMatch) && params.get("client_id").is_some_and(|c| c != id) {
         return Err(Violation::ClientIdMismatch);

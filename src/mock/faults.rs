@@ -89,6 +89,86 @@ faults! {
     NoInteractionIdEcho = "no-interaction-id-echo",
     /// Answer invalid_client with HTTP 403 instead of 400/401.
     WrongErrorStatus = "wrong-error-status",
+    /// Authenticate a private_key_jwt client by its client_id and any certificate, with no assertion.
+    SkipAuthMethodCheck = "skip-auth-method-check",
+    /// Accept a missing, empty or wrong client_assertion_type.
+    SkipAssertionTypeCheck = "skip-assertion-type-check",
+    /// Read only the first compact JWS of client_assertion and ignore what follows it.
+    ParseFirstJws = "parse-first-jws",
+    /// Accept assertions signed with PS384, PS512, RS384 or RS512 (outside the FAPI set).
+    AcceptNonFapiAlg = "accept-non-fapi-alg",
+    /// Look up the verification key by kid among all clients, not only the assertion's client.
+    KeyLookupByKid = "key-lookup-by-kid",
+    /// Verify the assertion with the key in its own `jwk` header.
+    TrustEmbeddedJwk = "trust-embedded-jwk",
+    /// Ignore the `crit` header of assertions.
+    IgnoreCrit = "ignore-crit",
+    /// Accept any `typ` header on assertions (dpop+jwt, at+jwt).
+    SkipTypCheck = "skip-typ-check",
+    /// Reject private_key_jwt requests without a client_id parameter (RFC 7521 §4.2 makes it optional).
+    RequireClientId = "require-client-id",
+    /// Accept an `aud` array that contains the issuer.
+    AcceptAudArray = "accept-aud-array",
+    /// Compare `aud` with the issuer ignoring case, a trailing slash and the port.
+    LenientAudMatch = "lenient-aud-match",
+    /// Accept assertions whose exp lies more than an hour ahead.
+    AllowLongLivedAssertion = "allow-long-lived-assertion",
+    /// Allow no clock skew: reject an iat or nbf even a few seconds in the future.
+    NoClockSkew = "no-clock-skew",
+    /// Ignore the Authorization header of token requests.
+    IgnoreAuthorizationHeader = "ignore-authorization-header",
+    /// Accept any client secret (client_secret_basic or client_secret_post) for a known client_id.
+    AcceptClientSecret = "accept-client-secret",
+    /// Identify a tls_client_auth client by its certificate when client_id is missing or unknown.
+    IdentifyClientByCert = "identify-client-by-cert",
+    /// Resource server: read the access token from the `access_token` query parameter.
+    AcceptTokenInQuery = "accept-token-in-query",
+    /// Resource server: accept only the exact scheme `Bearer` (RFC 9110 makes it case-insensitive).
+    CaseSensitiveBearer = "case-sensitive-bearer",
+    /// Resource server: serve requests that carry no access token.
+    RsAllowAnonymous = "rs-allow-anonymous",
+    /// Treat any grant_type other than password as client_credentials.
+    AcceptAnyGrantType = "accept-any-grant-type",
+    /// Reject token requests carrying parameters the mock does not know.
+    RejectUnknownParams = "reject-unknown-params",
+    /// Merge URL query parameters into the form of a POST token request.
+    ReadQueryParams = "read-query-params",
+    /// Ignore the `resource` parameter (RFC 8707) instead of checking it.
+    IgnoreResourceParam = "ignore-resource-param",
+    /// Token responses declare Content-Type text/plain.
+    SuccessWrongContentType = "success-wrong-content-type",
+    /// Omit `Pragma: no-cache` on token responses.
+    OmitPragma = "omit-pragma",
+    /// Issue short, low-entropy access tokens.
+    ShortAccessToken = "short-access-token",
+    /// Answer token_type MAC.
+    TokenTypeMac = "token-type-mac",
+    /// Leave token_type out of token responses.
+    OmitTokenType = "omit-token-type",
+    /// Leave expires_in out of token responses.
+    OmitExpiresIn = "omit-expires-in",
+    /// Send expires_in as a JSON string.
+    ExpiresInString = "expires-in-string",
+    /// Issue a refresh_token with client credentials.
+    IssueRefreshToken = "issue-refresh-token",
+    /// Issue an id_token with client credentials.
+    IssueIdToken = "issue-id-token",
+    /// Return a scope wider than the one requested.
+    GrantExtraScope = "grant-extra-scope",
+    /// Error responses are text/plain, not JSON.
+    ErrorNotJson = "error-not-json",
+    /// error_description carries characters outside RFC 6749 A.8.
+    ErrorBadDescriptionChars = "error-bad-description-chars",
+    /// Error responses carry an error_uri that is not a URI.
+    ErrorBadUri = "error-bad-uri",
+    /// Error responses carry an access_token.
+    ErrorWithToken = "error-with-token",
+    /// 401 answers of the token endpoint carry no WWW-Authenticate header.
+    OmitWwwAuthenticate = "omit-www-authenticate",
+    /// Issue JWT access tokens whose cnf.x5t#S256 names another certificate (JWT format forced).
+    WrongCnf = "wrong-cnf",
+    /// Hand a client the access token it was granted before while that one is live.
+    ReuseAccessToken = "reuse-access-token",
 }
 
 impl Fault {

@@ -34,9 +34,26 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
 pub fn authorize(
     state: &MockState,
     headers: &HeaderMap,
+    query: Option<&str>,
     peer_cert: Option<&[u8]>,
 ) -> Result<(), ResourceRefusal> {
-    let token = bearer_token(headers).ok_or(ResourceRefusal::NoToken)?;
+    let exact = |h: &HeaderMap| {
+        h.get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("Bearer "))
+    };
+    let from_header = bearer_token(headers)
+        .filter(|_| !state.fault(Fault::CaseSensitiveBearer) || exact(headers));
+    let from_query = query
+        .filter(|_| state.fault(Fault::AcceptTokenInQuery))
+        .and_then(|q| super::form::RawForm::parse(q.as_bytes()).ok())
+        .map(super::form::RawForm::into_params)
+        .and_then(|p| p.get("access_token").map(str::to_owned));
+    let token = match (from_header, from_query.as_deref()) {
+        (Some(t), _) | (None, Some(t)) => t,
+        (None, None) if state.fault(Fault::RsAllowAnonymous) => return Ok(()),
+        (None, None) => return Err(ResourceRefusal::NoToken),
+    };
     let issued = state
         .lookup(token, now_unix())
         .ok_or(ResourceRefusal::InvalidToken)?;
@@ -52,7 +69,12 @@ pub fn authorize(
 /// The axum handler.
 pub async fn providers(State(state): State<Arc<MockState>>, request: Request) -> Response {
     let peer_cert = super::server::peer_leaf(request.extensions());
-    match authorize(&state, request.headers(), peer_cert.as_deref()) {
+    match authorize(
+        &state,
+        request.headers(),
+        request.uri().query(),
+        peer_cert.as_deref(),
+    ) {
         Ok(()) => {
             let body = serde_json::json!({
                 "data": [{ "dp_id": "DP9876543210", "name": "Mock Bank" }]

@@ -151,6 +151,20 @@ impl MockState {
         tokens.insert(token, issued);
     }
 
+    /// A live token of this client bound to this certificate (for `reuse-access-token`).
+    pub fn live_token_of(&self, client_id: &str, x5t: Option<&str>, now: i64) -> Option<String> {
+        let tokens = self
+            .tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tokens
+            .iter()
+            .find(|(_, t)| {
+                t.client_id == client_id && t.x5t.as_deref() == x5t && t.expires_at > now
+            })
+            .map(|(token, _)| token.clone())
+    }
+
     /// The live token with this value.
     pub fn lookup(&self, token: &str, now: i64) -> Option<IssuedToken> {
         let tokens = self

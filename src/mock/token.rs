@@ -66,6 +66,14 @@ fn read_params(state: &MockState, req: &TokenRequest<'_>) -> Result<Params, Viol
     if from_body && !state.fault(Fault::SkipContentTypeCheck) && !is_form(req.headers) {
         return Err(Violation::ContentType);
     }
+    let merged;
+    let source = match req.query {
+        Some(q) if from_body && state.fault(Fault::ReadQueryParams) => {
+            merged = [source, b"&", q.as_bytes()].concat();
+            merged.as_slice()
+        }
+        _ => source,
+    };
     let form = RawForm::parse(source).map_err(|_| Violation::MalformedBody)?;
     if !state.fault(Fault::AllowRepeatedParams)
         && let Some(name) = form.repeated()
@@ -82,6 +90,7 @@ fn check_grant_type(state: &MockState, params: &Params) -> Result<(), Violation>
         None => Err(Violation::MissingGrantType),
         Some("password") if state.fault(Fault::AcceptPasswordGrant) => Ok(()),
         Some("password") => Err(Violation::PasswordGrant),
+        Some(_) if state.fault(Fault::AcceptAnyGrantType) => Ok(()),
         Some(_) => Err(Violation::UnsupportedGrantType),
     }
 }
@@ -91,10 +100,26 @@ fn authenticate_mtls<'s>(
     params: &Params,
     peer_cert: Option<&[u8]>,
 ) -> Result<&'s RegisteredClient, Violation> {
-    let id = params.get("client_id").ok_or(Violation::MissingClientId)?;
-    let client = state.client(id).ok_or(Violation::UnknownClient)?;
+    let named = match params.get("client_id") {
+        None => Err(Violation::MissingClientId),
+        Some(id) => state.client(id).ok_or(Violation::UnknownClient),
+    };
+    let client = match named {
+        Err(_) if state.fault(Fault::IdentifyClientByCert) => peer_cert
+            .and_then(subject_dn_rfc4514)
+            .and_then(|dn| {
+                state.clients.iter().find(
+                    |c| matches!(&c.auth, ClientAuth::TlsClientAuth { subject_dn } if *subject_dn == dn),
+                )
+            })
+            .ok_or(named.err().unwrap_or(Violation::UnknownClient))?,
+        other => other?,
+    };
     let ClientAuth::TlsClientAuth { subject_dn } = &client.auth else {
         // A private_key_jwt client that sent no assertion.
+        if state.fault(Fault::SkipAuthMethodCheck) && peer_cert.is_some() {
+            return Ok(client);
+        }
         return Err(Violation::MissingAssertion);
     };
     if state.fault(Fault::RejectTlsClientAuth) {
@@ -139,17 +164,70 @@ fn check_client_cert(state: &MockState, peer_cert: Option<&[u8]>) -> Result<(), 
     }
 }
 
+/// The client named in `Authorization: Basic` (only `accept-client-secret` uses it).
+fn basic_client<'s>(state: &'s MockState, value: &HeaderValue) -> Option<&'s RegisteredClient> {
+    let (scheme, b64) = value.to_str().ok()?.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, _) = text.split_once(':')?;
+    state.client(id)
+}
+
+/// Parameters of a client credentials token request the mock knows.
+const KNOWN_PARAMS: &[&str] = &[
+    "grant_type",
+    "client_id",
+    "scope",
+    "client_assertion",
+    "client_assertion_type",
+    "client_secret",
+    "resource",
+];
+
+fn check_params(state: &MockState, params: &Params) -> Result<(), Violation> {
+    if state.fault(Fault::RejectUnknownParams)
+        && let Some(name) = params.names().find(|n| !KNOWN_PARAMS.contains(n))
+    {
+        return Err(Violation::UnknownParameter(name.to_owned()));
+    }
+    // RFC 8707 §2: the only resource this server issues tokens for.
+    if let Some(resource) = params.get("resource")
+        && resource != format!("{}/v1/providers", state.issuer)
+        && !state.fault(Fault::IgnoreResourceParam)
+    {
+        return Err(Violation::InvalidTarget);
+    }
+    Ok(())
+}
+
 fn authenticate<'s>(
     state: &'s MockState,
     req: &TokenRequest<'_>,
     params: &Params,
     now: i64,
 ) -> Result<&'s RegisteredClient, Violation> {
-    if req.headers.contains_key(header::AUTHORIZATION) {
+    if let Some(value) = req.headers.get(header::AUTHORIZATION)
+        && !state.fault(Fault::IgnoreAuthorizationHeader)
+    {
+        if state.fault(Fault::AcceptClientSecret)
+            && let Some(client) = basic_client(state, value)
+        {
+            return Ok(client);
+        }
         return Err(Violation::AuthorizationHeader);
     }
     check_client_cert(state, req.peer_cert)?;
     if params.get("client_secret").is_some() {
+        if state.fault(Fault::AcceptClientSecret)
+            && let Some(client) = params.get("client_id").and_then(|id| state.client(id))
+        {
+            return Ok(client);
+        }
         return Err(Violation::ClientSecret);
     }
     if let Some(assertion) = params.get("client_assertion") {
@@ -223,6 +301,7 @@ pub fn process(state: &MockState, req: &TokenRequest<'_>) -> Result<Grant, Viola
     let now = now_unix();
     let params = read_params(state, req)?;
     check_grant_type(state, &params)?;
+    check_params(state, &params)?;
     let client = authenticate(state, req, &params, now)?;
     let x5t = req.peer_cert.map(x5t_s256);
     // Holder of key: a private_key_jwt client must present a certificate to bind the token to.
@@ -232,10 +311,25 @@ pub fn process(state: &MockState, req: &TokenRequest<'_>) -> Result<Grant, Viola
         return Err(Violation::UnboundToken);
     }
     let scope = granted_scope(state, client, &params)?;
-    let access_token = match state.options.token_format {
-        TokenFormat::Opaque => random_token()?,
-        TokenFormat::Jwt => {
-            jwt_token(state, client, &scope, x5t.as_deref(), now).ok_or(Violation::TokenIssuance)?
+    if state.fault(Fault::ReuseAccessToken)
+        && let Some(token) = state.live_token_of(&client.client_id, x5t.as_deref(), now)
+    {
+        return Ok(Grant {
+            access_token: token,
+            scope,
+        });
+    }
+    let access_token = if state.fault(Fault::WrongCnf) {
+        let other = x5t_s256(b"not the presented certificate");
+        jwt_token(state, client, &scope, Some(&other), now).ok_or(Violation::TokenIssuance)?
+    } else if state.fault(Fault::ShortAccessToken) {
+        // 8 base64url characters: 48 bits at most.
+        random_token()?.chars().take(8).collect()
+    } else {
+        match state.options.token_format {
+            TokenFormat::Opaque => random_token()?,
+            TokenFormat::Jwt => jwt_token(state, client, &scope, x5t.as_deref(), now)
+                .ok_or(Violation::TokenIssuance)?,
         }
     };
     state.remember(
@@ -257,18 +351,44 @@ fn no_store(headers: &mut HeaderMap, state: &MockState) {
     if !state.fault(Fault::OmitCacheControl) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    if !state.fault(Fault::OmitPragma) {
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    }
 }
 
 /// Renders a violation as the JSON error response.
 pub fn error_response(state: &MockState, violation: &Violation) -> Response {
     let outcome = Outcome::from(violation);
     let mut status = outcome.status;
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "error": outcome.code.as_str(),
         "error_description": outcome.description,
     });
-    let mut response = (status, axum::Json(body)).into_response();
+    if let Some(map) = body.as_object_mut() {
+        if state.fault(Fault::ErrorBadDescriptionChars) {
+            map.insert(
+                "error_description".to_owned(),
+                format!("\"{}\" \\ rejected", outcome.description).into(),
+            );
+        }
+        if state.fault(Fault::ErrorBadUri) {
+            map.insert("error_uri".to_owned(), "see the docs".into());
+        }
+        if state.fault(Fault::ErrorWithToken) {
+            map.insert("access_token".to_owned(), "ofp-mock-error-token".into());
+        }
+    }
+    let mut response = if state.fault(Fault::ErrorNotJson) {
+        let text = format!("error={}", outcome.code.as_str());
+        let mut r = (status, text).into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        r
+    } else {
+        (status, axum::Json(body)).into_response()
+    };
     let headers = response.headers_mut();
     // Error responses always carry no-store (the fault only concerns token responses).
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -279,7 +399,7 @@ pub fn error_response(state: &MockState, violation: &Violation) -> Response {
     if outcome.code == ErrorCode::InvalidClient {
         if state.fault(Fault::WrongErrorStatus) {
             status = StatusCode::FORBIDDEN;
-        } else {
+        } else if !state.fault(Fault::OmitWwwAuthenticate) {
             headers.insert(
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Basic realm=\"ofp-mock\""),
@@ -288,6 +408,41 @@ pub fn error_response(state: &MockState, violation: &Violation) -> Response {
     }
     *response.status_mut() = status;
     response
+}
+
+/// The token response body (RFC 6749 §5.1), with the faults that break it.
+fn success_body(state: &MockState, grant: &Grant) -> serde_json::Value {
+    let mut body = serde_json::Map::new();
+    body.insert("access_token".to_owned(), grant.access_token.clone().into());
+    if !state.fault(Fault::OmitTokenType) {
+        let token_type = if state.fault(Fault::TokenTypeMac) {
+            "MAC"
+        } else {
+            "Bearer"
+        };
+        body.insert("token_type".to_owned(), token_type.into());
+    }
+    if state.fault(Fault::ExpiresInString) {
+        body.insert(
+            "expires_in".to_owned(),
+            state.token_ttl().to_string().into(),
+        );
+    } else if !state.fault(Fault::OmitExpiresIn) {
+        body.insert("expires_in".to_owned(), state.token_ttl().into());
+    }
+    let scope = if state.fault(Fault::GrantExtraScope) {
+        format!("{} profile", grant.scope)
+    } else {
+        grant.scope.clone()
+    };
+    body.insert("scope".to_owned(), scope.into());
+    if state.fault(Fault::IssueRefreshToken) {
+        body.insert("refresh_token".to_owned(), "ofp-mock-refresh".into());
+    }
+    if state.fault(Fault::IssueIdToken) {
+        body.insert("id_token".to_owned(), "eyJhbGciOiJub25lIn0.e30.".into());
+    }
+    serde_json::Value::Object(body)
 }
 
 /// The axum handler (any method; the pipeline decides).
@@ -306,14 +461,15 @@ pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Reques
     };
     match process(&state, &req) {
         Ok(grant) => {
-            let body = serde_json::json!({
-                "access_token": grant.access_token,
-                "token_type": "Bearer",
-                "expires_in": state.token_ttl(),
-                "scope": grant.scope,
-            });
+            let body = success_body(&state, &grant);
             let mut response = (StatusCode::OK, axum::Json(body)).into_response();
             no_store(response.headers_mut(), &state);
+            if state.fault(Fault::SuccessWrongContentType) {
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; charset=utf-8"),
+                );
+            }
             response
         }
         Err(violation) => error_response(&state, &violation),
@@ -399,6 +555,13 @@ mod tests {
         assert_eq!(
             post(FORM, "grant_type=authorization_code"),
             Err(Violation::UnsupportedGrantType)
+        );
+        assert_eq!(
+            post(
+                FORM,
+                "grant_type=client_credentials&client_id=nobody&resource=https%3A%2F%2Fx.example"
+            ),
+            Err(Violation::InvalidTarget)
         );
         assert_eq!(
             post(FORM, "grant_type=client_credentials"),

@@ -10,6 +10,7 @@ pub enum ErrorCode {
     InvalidClient,
     UnsupportedGrantType,
     InvalidScope,
+    InvalidTarget,
     ServerError,
 }
 
@@ -21,6 +22,7 @@ impl ErrorCode {
             ErrorCode::InvalidClient => "invalid_client",
             ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::InvalidTarget => "invalid_target",
             ErrorCode::ServerError => "server_error",
         }
     }
@@ -71,6 +73,10 @@ pub enum Violation {
     ClientCertificateOutsideValidity,
     UnboundToken,
     InvalidScope,
+    /// A parameter the mock does not know (only under `reject-unknown-params`).
+    UnknownParameter(String),
+    /// A `resource` (RFC 8707) the mock does not serve.
+    InvalidTarget,
     /// The mock could not mint a token (random source or signing failed).
     TokenIssuance,
 }
@@ -296,6 +302,16 @@ impl From<&Violation> for Outcome {
                 StatusCode::BAD_REQUEST,
                 InvalidScope,
                 "the requested scope is unknown or not granted".to_owned(),
+            ),
+            V::UnknownParameter(name) => (
+                StatusCode::BAD_REQUEST,
+                InvalidRequest,
+                format!("unknown parameter: {}", a8(name)),
+            ),
+            V::InvalidTarget => (
+                StatusCode::BAD_REQUEST,
+                InvalidTarget,
+                "the resource is not served by this authorization server".to_owned(),
             ),
             V::TokenIssuance => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -172,6 +172,9 @@ pub enum Expect {
     RejectedOrNarrowed,
     /// Anything but a token, with a status from `statuses` (e.g. a 405 for a wrong method).
     NotGranted,
+    /// Either a token or an RFC 6749 §5.2 error, whichever the server chooses: the answer is
+    /// recorded, and the checks of the branch taken run (rows the standards leave open).
+    GrantedOrRejected,
     /// Resource server answers 200.
     ResourceOk,
     /// Resource server refuses (401 `invalid_token` preferred; any 4xx tolerated).
@@ -192,6 +195,7 @@ impl Expect {
             Expect::RejectedOrRefused => "rejected-or-refused",
             Expect::RejectedOrNarrowed => "rejected-or-narrowed",
             Expect::NotGranted => "not-granted",
+            Expect::GrantedOrRejected => "granted-or-rejected",
             Expect::ResourceOk => "resource-ok",
             Expect::ResourceDenied => "resource-denied",
             Expect::NoToken => "no-token",
@@ -239,6 +243,9 @@ pub struct Step {
     /// Form parameters to send twice.
     #[serde(default)]
     pub repeat_form: Vec<String>,
+    /// Form parameters moved from the body into the URL query string (the rest stays in the body).
+    #[serde(default)]
+    pub move_to_query: Vec<String>,
     /// A raw body replacing the form entirely.
     pub body: Option<String>,
     /// Changes to the client assertion (`private_key_jwt` only).
@@ -291,6 +298,42 @@ pub struct AssertionSpec {
     pub tamper_signature: bool,
     /// Resend the assertion built in this (1-based) step.
     pub reuse_from: Option<usize>,
+    /// Extra or changed JOSE header members.
+    #[serde(default)]
+    pub header: HeaderSpec,
+}
+
+/// JOSE header members a step adds to the assertion (RFC 7515 §4.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSpec {
+    /// `jwk`: embed the public key of the signer. `attacker` signs with a fresh unregistered key
+    /// and embeds its public JWK.
+    pub jwk: Option<EmbeddedKey>,
+    /// `jku`: a JWK Set URL.
+    pub jku: Option<String>,
+    /// `x5u`: an X.509 URL.
+    pub x5u: Option<String>,
+    /// `crit`: the names listed; each is also added as a header member (`true`).
+    #[serde(default)]
+    pub crit: Vec<String>,
+    /// `typ` in place of the default `JWT`.
+    pub typ: Option<String>,
+}
+
+impl HeaderSpec {
+    /// Whether the step changes the header at all.
+    pub fn is_empty(&self) -> bool {
+        *self == HeaderSpec::default()
+    }
+}
+
+/// Whose public key goes in the `jwk` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EmbeddedKey {
+    /// A fresh key registered nowhere, which also signs the assertion.
+    Attacker,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -308,4 +351,7 @@ pub struct StepOverride {
     pub expect: Option<Expect>,
     pub errors: Option<Vec<String>>,
     pub statuses: Option<Vec<u16>>,
+    /// The severity of this step's checks under the profile (`warn` where the profile only
+    /// recommends).
+    pub severity: Option<Severity>,
 }

@@ -110,7 +110,10 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
         }
         let needs_errors = matches!(
             step.expect,
-            Expect::Rejected | Expect::RejectedOrRefused | Expect::RejectedOrNarrowed
+            Expect::Rejected
+                | Expect::RejectedOrRefused
+                | Expect::RejectedOrNarrowed
+                | Expect::GrantedOrRejected
         );
         if needs_errors && step.errors.is_empty() {
             return Err(error_at(
