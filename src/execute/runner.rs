@@ -15,7 +15,7 @@ use crate::report::model::{
     CertInfo, Outcome, RequestRecord, ResponseRecord, ScenarioResult, StepResult, TransportRecord,
     Verdict,
 };
-use crate::scenario::{Scenario, Step};
+use crate::scenario::{Endpoint, Expect, Scenario, Step};
 
 /// What the terminal (or any listener) hears while the run goes on.
 pub enum RunEvent<'a> {
@@ -78,10 +78,18 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
     );
     let redactor = Redactor::default();
     let mut notices = Vec::new();
+    // With an unusable document (not JSON, no token_endpoint, ...) the discovery scenarios
+    // still run against a stand-in and the others are skipped; unreachable means all Error.
+    let mut unusable = None;
+    let mut unreachable = false;
     let resolved = match resolve(&input.target, &transport).await {
         Ok(r) => Some(r),
-        Err(reason) => {
-            notices.push(reason);
+        Err(failure) => {
+            notices.push(failure.reason);
+            unreachable = failure.unreachable;
+            if !unreachable {
+                unusable = Some(Resolved::unusable(&input.target));
+            }
             None
         }
     };
@@ -96,14 +104,22 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
             complete = false;
             break;
         }
+        let notice = || notices.first().map_or("discovery failed", String::as_str);
         let result = match (&case.skip, &resolved) {
             (Some(reason), _) => skipped(&case.scenario, reason.clone(), Verdict::Skip),
+            (None, None) if !unreachable => match &unusable {
+                Some(stand_in) if case.scenario.fetches_own_documents() => {
+                    run_scenario(&input, stand_in, &transport, &redactor, &case.scenario).await
+                }
+                _ => skipped(
+                    &case.scenario,
+                    format!("not run: {}", notice()),
+                    Verdict::Skip,
+                ),
+            },
             (None, None) => skipped(
                 &case.scenario,
-                format!(
-                    "not run: {}",
-                    notices.first().map_or("discovery failed", String::as_str)
-                ),
+                format!("not run: {}", notice()),
                 Verdict::Error,
             ),
             (None, Some(resolved)) => {
@@ -258,17 +274,28 @@ async fn run_step(
                 .map(crate::oauth::Secret::new);
         }
     }
-    let checks = judge_step(&JudgeInput {
-        expect,
-        errors: &errors,
-        statuses: &statuses,
-        severity: scenario.severity,
-        profile: input.profile,
-        outcome: &outcome,
-        cert_thumbprint: built.cert_thumbprint.as_deref(),
-        requested_scope: built.requested_scope.as_deref(),
-        interaction_id: built.interaction_id.as_deref(),
-    });
+    if step.endpoint == Endpoint::Discovery {
+        state.metadata = outcome.as_ref().ok().and_then(|r| {
+            serde_json::from_slice::<serde_json::Value>(&r.body)
+                .ok()
+                .filter(serde_json::Value::is_object)
+        });
+    }
+    let checks = if expect == Expect::Metadata {
+        metadata_checks(input, scenario, step, &outcome)
+    } else {
+        judge_step(&JudgeInput {
+            expect,
+            errors: &errors,
+            statuses: &statuses,
+            severity: scenario.severity,
+            profile: input.profile,
+            outcome: &outcome,
+            cert_thumbprint: built.cert_thumbprint.as_deref(),
+            requested_scope: built.requested_scope.as_deref(),
+            interaction_id: built.interaction_id.as_deref(),
+        })
+    };
     let request = RequestRecord {
         method: built.wire.method.clone(),
         url: redactor.apply(&built.wire.url.to_string()),
@@ -317,4 +344,49 @@ async fn run_step(
         snapshot: None,
         duration_ms: started.elapsed().as_millis() as u64,
     }
+}
+
+/// The discovery checks of the row named by the scenario id, on a fetched document. A
+/// transport failure leaves nothing to judge (the scenario is an Error).
+fn metadata_checks(
+    input: &RunInput,
+    scenario: &Scenario,
+    step: &Step,
+    outcome: &Result<super::transport::WireResponse, super::transport::TransportFailure>,
+) -> Vec<crate::report::model::CheckResult> {
+    use crate::judge::discovery::{Document, Fetched, MetadataInput, judge_metadata};
+    let Ok(resp) = outcome else {
+        return Vec::new();
+    };
+    let discovery_url = match &input.target.endpoints {
+        crate::config::Endpoints::Discovery(url) => url.as_str(),
+        crate::config::Endpoints::Static { .. } => "",
+    };
+    let auth_methods: Vec<&str> = {
+        let mut m: Vec<&str> = input.target.clients().map(|c| c.auth.as_str()).collect();
+        m.sort_unstable();
+        m.dedup();
+        m
+    };
+    judge_metadata(&MetadataInput {
+        row: &scenario.id,
+        document: if step.endpoint == Endpoint::Jwks {
+            Document::Jwks
+        } else {
+            Document::Discovery
+        },
+        fetched: Fetched {
+            status: resp.status,
+            content_type: resp
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.as_str()),
+            body: &resp.body,
+        },
+        discovery_url,
+        auth_methods: &auth_methods,
+        severity: scenario.severity,
+        profile: input.profile,
+    })
 }

@@ -170,7 +170,9 @@ pub fn authenticate<'s>(
     if !state.fault(Fault::SkipSubCheck) && jws.claim_str("sub") != Some(id) {
         return Err(Violation::SubMismatch);
     }
-    if !state.fault(Fault::SkipAudCheck) && jws.claim_str("aud") != Some(state.issuer.as_str()) {
+    if !state.fault(Fault::SkipAudCheck)
+        && jws.claim_str("aud") != Some(state.advertised_issuer().as_str())
+    {
         return Err(Violation::AudMismatch);
     }
     let exp = jws.claim_time("exp")?;

@@ -124,6 +124,18 @@ impl MockState {
         })
     }
 
+    /// The issuer the server advertises and expects as assertion `aud`: its URL, unless a
+    /// discovery fault makes it advertise another one.
+    pub fn advertised_issuer(&self) -> String {
+        if self.fault(Fault::DiscoveryIssuerMismatch) {
+            format!("{}/as", self.issuer)
+        } else if self.fault(Fault::DiscoveryIssuerNotHttps) {
+            self.issuer.replacen("https://", "http://", 1)
+        } else {
+            self.issuer.clone()
+        }
+    }
+
     /// Whether `fault` is switched on.
     pub fn fault(&self, fault: Fault) -> bool {
         self.options.faults.contains(&fault)

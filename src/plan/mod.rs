@@ -3,7 +3,7 @@
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::config::{Profile, Target};
+use crate::config::{Endpoints, Profile, Target};
 use crate::errors::InputError;
 use crate::oauth::AuthMethod;
 use crate::scenario::parse::CATEGORIES;
@@ -64,6 +64,7 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::SecondClient => target.second_client.is_some(),
         Capability::Resource => target.resource.is_some(),
         Capability::UngrantedScope => target.ungranted_scope.is_some(),
+        Capability::Discovery => matches!(target.endpoints, Endpoints::Discovery(_)),
     };
     (!has).then(|| match cap {
         Capability::PrivateKeyJwt => "needs a private_key_jwt client ([client] auth = \"private_key_jwt\")".to_string(),
@@ -71,6 +72,7 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::SecondClient => "needs a second registered client ([second_client])".to_string(),
         Capability::Resource => "needs a resource URL (`resource`)".to_string(),
         Capability::UngrantedScope => "needs a scope the client is not granted (`ungranted_scope`)".to_string(),
+        Capability::Discovery => "needs a discovery URL (`discovery`); the target gives its endpoints directly".to_string(),
     })
 }
 
