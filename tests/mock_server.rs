@@ -1057,15 +1057,35 @@ async fn handshake_requires_a_certificate_when_asked() {
         ..MockOptions::default()
     })
     .await;
+    let m = server.materials().clone();
+    // The discovery document stays public; the advertised mTLS alias requires a certificate.
     let bare = http(&server, None);
-    let result = bare.get(&server.materials().discovery_url).send().await;
-    assert!(result.is_err(), "handshake without a certificate succeeded");
-    let with_cert = http(&server, Some(&server.materials().client));
-    let response = with_cert
-        .get(&server.materials().discovery_url)
+    let doc = bare
+        .get(&m.discovery_url)
         .send()
         .await
-        .expect("discovery");
+        .expect("discovery")
+        .json_or_value()
+        .await;
+    let alias = m.mtls_token_endpoint.clone().expect("an mTLS alias");
+    assert_eq!(
+        doc["mtls_endpoint_aliases"]["token_endpoint"],
+        alias.as_str()
+    );
+    assert_ne!(alias, m.token_endpoint);
+    let form = format!(
+        "grant_type=client_credentials&client_id={}",
+        m.mtls_client.client_id
+    );
+    let result = bare
+        .post(&alias)
+        .header("content-type", FORM)
+        .body(form.clone())
+        .send()
+        .await;
+    assert!(result.is_err(), "handshake without a certificate succeeded");
+    let with_cert = http(&server, Some(&m.mtls_client));
+    let response = send(&with_cert, reqwest::Method::POST, &alias, FORM, form).await;
     assert_eq!(response.status().as_u16(), 200);
     server.shutdown().await;
 }

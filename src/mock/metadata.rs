@@ -30,10 +30,15 @@ pub fn discovery_document(state: &MockState) -> serde_json::Value {
     let Some(map) = doc.as_object_mut() else {
         return doc;
     };
-    if state.options.mtls_aliases {
+    if state.options.mtls_aliases || state.options.require_cert_at_handshake {
+        let path = if state.options.mtls_aliases {
+            MTLS_TOKEN_PATH
+        } else {
+            "/token"
+        };
         map.insert(
             "mtls_endpoint_aliases".to_owned(),
-            json!({ "token_endpoint": format!("{issuer}{MTLS_TOKEN_PATH}") }),
+            json!({ "token_endpoint": format!("{}{path}", state.mtls_base) }),
         );
     }
     let fault = |f| state.fault(f);

@@ -75,6 +75,9 @@ pub struct IssuedToken {
 /// Everything the handlers share.
 pub struct MockState {
     pub issuer: String,
+    /// Origin of the listener that serves the mTLS endpoint aliases: the issuer's, or with
+    /// `require_cert_at_handshake` a second listener that requires a client certificate.
+    pub mtls_base: String,
     pub options: MockOptions,
     pub clients: Vec<RegisteredClient>,
     pub as_key: EncodingKey,
@@ -112,6 +115,7 @@ impl MockState {
             }]
         });
         Ok(MockState {
+            mtls_base: issuer.clone(),
             issuer,
             options,
             clients,
