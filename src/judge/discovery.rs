@@ -6,6 +6,25 @@ use serde_json::{Map, Value};
 use crate::config::Profile;
 use crate::report::model::{CheckResult, CheckStatus, Severity};
 
+/// The catalogue rows (scenario ids) a `expect = "metadata"` step can check.
+pub const ROWS: &[&str] = &[
+    "disc-fetch",
+    "disc-issuer-match",
+    "disc-issuer-url",
+    "disc-schema",
+    "disc-token-endpoint",
+    "disc-auth-methods",
+    "disc-auth-methods-weak",
+    "disc-auth-signing-algs",
+    "disc-mtls-bound",
+    "disc-grant-cc",
+    "disc-grant-no-ropc",
+    "disc-mtls-aliases",
+    "disc-registration-endpoint",
+    "disc-scopes-syntax",
+    "disc-jwks",
+];
+
 /// Which document a step fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Document {
@@ -975,23 +994,7 @@ mod tests {
 
     #[test]
     fn a_good_document_passes_every_row() {
-        for row in [
-            "disc-fetch",
-            "disc-issuer-match",
-            "disc-issuer-url",
-            "disc-schema",
-            "disc-token-endpoint",
-            "disc-auth-methods",
-            "disc-auth-methods-weak",
-            "disc-auth-signing-algs",
-            "disc-mtls-bound",
-            "disc-grant-cc",
-            "disc-grant-no-ropc",
-            "disc-mtls-aliases",
-            "disc-registration-endpoint",
-            "disc-scopes-syntax",
-            "disc-jwks",
-        ] {
+        for &row in ROWS {
             let checks = judge(row, Document::Discovery, GOOD);
             assert!(!checks.is_empty(), "{row}");
             assert!(
