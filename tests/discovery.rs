@@ -155,6 +155,36 @@ async fn an_unusable_document_fails_discovery_and_skips_the_rest() {
 }
 
 #[tokio::test]
+async fn an_unusable_document_without_discovery_scenarios_is_an_error() {
+    let server = start(MockOptions {
+        faults: vec![Fault::DiscoveryNoTokenEndpoint],
+        ..MockOptions::default()
+    })
+    .await;
+    let target = target(&server);
+    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
+    let only = Filters::new(&["jwt-*".to_string()], &[]).expect("filters");
+    let cases = plan(scenarios, &target, Profile::Ofm, &only);
+    let outcome = run(
+        RunInput {
+            target,
+            profile: Profile::Ofm,
+            cases,
+            interrupted: Arc::new(AtomicBool::new(false)),
+        },
+        |_| {},
+    )
+    .await;
+    server.shutdown().await;
+    assert_eq!(outcome.notices.len(), 1, "{:?}", outcome.notices);
+    assert!(!outcome.results.is_empty());
+    // No discovery scenario would report the bad document, so nothing passes silently.
+    for r in &outcome.results {
+        assert_eq!(r.verdict, Verdict::Error, "{}", r.id);
+    }
+}
+
+#[tokio::test]
 async fn an_unreachable_target_errors_everything() {
     let server = start(MockOptions::default()).await;
     let target = target(&server);

@@ -79,15 +79,19 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
     let redactor = Redactor::default();
     let mut notices = Vec::new();
     // With an unusable document (not JSON, no token_endpoint, ...) the discovery scenarios
-    // still run against a stand-in and the others are skipped; unreachable means all Error.
+    // still run against a stand-in and report what they received, and the others are
+    // skipped. Unreachable means every scenario is an Error; so does an unusable document
+    // when no discovery scenario runs (e.g. `--only 'jwt-*'`), as nothing would report it.
     let mut unusable = None;
-    let mut unreachable = false;
     let resolved = match resolve(&input.target, &transport).await {
         Ok(r) => Some(r),
         Err(failure) => {
             notices.push(failure.reason);
-            unreachable = failure.unreachable;
-            if !unreachable {
+            let reported = input
+                .cases
+                .iter()
+                .any(|c| c.skip.is_none() && c.scenario.fetches_own_documents());
+            if !failure.unreachable && reported {
                 unusable = Some(Resolved::unusable(&input.target));
             }
             None
@@ -107,21 +111,21 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
         let notice = || notices.first().map_or("discovery failed", String::as_str);
         let result = match (&case.skip, &resolved) {
             (Some(reason), _) => skipped(&case.scenario, reason.clone(), Verdict::Skip),
-            (None, None) if !unreachable => match &unusable {
+            (None, None) => match &unusable {
                 Some(stand_in) if case.scenario.fetches_own_documents() => {
                     run_scenario(&input, stand_in, &transport, &redactor, &case.scenario).await
                 }
-                _ => skipped(
+                Some(_) => skipped(
                     &case.scenario,
                     format!("not run: {}", notice()),
                     Verdict::Skip,
                 ),
+                None => skipped(
+                    &case.scenario,
+                    format!("not run: {}", notice()),
+                    Verdict::Error,
+                ),
             },
-            (None, None) => skipped(
-                &case.scenario,
-                format!("not run: {}", notice()),
-                Verdict::Error,
-            ),
             (None, Some(resolved)) => {
                 run_scenario(&input, resolved, &transport, &redactor, &case.scenario).await
             }
