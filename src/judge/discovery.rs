@@ -1,5 +1,6 @@
 //! The discovery checks (check catalogue §6.2): pure functions over a fetched metadata document
-//! or JWKS (status, content type, JSON), one per catalogue row, chosen by the scenario id.
+//! (status, content type, JSON), one per catalogue row, chosen by the scenario id. The
+//! disc-schema member types live in `metadata_schema.rs`, the disc-jwks key checks in `jwks.rs`.
 
 use serde_json::{Map, Value};
 
@@ -56,13 +57,13 @@ pub struct MetadataInput<'a> {
     pub profile: Profile,
 }
 
-struct Out {
+pub(super) struct Out {
     checks: Vec<CheckResult>,
     cap: Severity,
 }
 
 impl Out {
-    fn push(
+    pub(super) fn push(
         &mut self,
         id: &str,
         title: &str,
@@ -103,7 +104,7 @@ impl Out {
     }
 
     /// One fail-severity check that passes when `problems` is empty.
-    fn problems(&mut self, id: &str, title: &str, expected: &str, problems: &[String]) {
+    pub(super) fn problems(&mut self, id: &str, title: &str, expected: &str, problems: &[String]) {
         self.push(
             id,
             title,
@@ -146,7 +147,7 @@ pub fn describe(f: &Fetched<'_>) -> String {
 }
 
 /// The body as a JSON object, if it is one.
-fn object(f: &Fetched<'_>) -> Option<Map<String, Value>> {
+pub(super) fn object(f: &Fetched<'_>) -> Option<Map<String, Value>> {
     match serde_json::from_slice::<Value>(f.body) {
         Ok(Value::Object(map)) => Some(map),
         _ => None,
@@ -206,7 +207,7 @@ pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
     };
     let f = &input.fetched;
     if input.document == Document::Jwks {
-        jwks(&mut out, input);
+        super::jwks::judge_jwks(&mut out, input);
         return out.checks;
     }
     if input.row == "disc-fetch" {
@@ -227,7 +228,7 @@ pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
     match input.row {
         "disc-issuer-match" => issuer_match(&mut out, &doc, input.discovery_url),
         "disc-issuer-url" => issuer_url(&mut out, &doc),
-        "disc-schema" => schema(&mut out, &doc),
+        "disc-schema" => super::metadata_schema::judge_schema(&mut out, &doc),
         "disc-token-endpoint" => token_endpoint(&mut out, &doc),
         "disc-auth-methods" => auth_methods(&mut out, &doc, input.auth_methods),
         "disc-auth-methods-weak" => auth_methods_weak(&mut out, &doc),
@@ -337,144 +338,6 @@ fn issuer_url(out: &mut Out, doc: &Map<String, Value>) {
     );
 }
 
-/// RFC 8414 §2 (and OpenID Discovery, RFC 8705, RFC 9126, RFC 9449, RFC 9207) members by type.
-const URL_MEMBERS: &[&str] = &[
-    "issuer",
-    "authorization_endpoint",
-    "token_endpoint",
-    "jwks_uri",
-    "registration_endpoint",
-    "service_documentation",
-    "op_policy_uri",
-    "op_tos_uri",
-    "revocation_endpoint",
-    "introspection_endpoint",
-    "userinfo_endpoint",
-    "end_session_endpoint",
-    "check_session_iframe",
-    "pushed_authorization_request_endpoint",
-    "device_authorization_endpoint",
-    "backchannel_authentication_endpoint",
-];
-const ARRAY_MEMBERS: &[&str] = &[
-    "scopes_supported",
-    "response_types_supported",
-    "response_modes_supported",
-    "grant_types_supported",
-    "token_endpoint_auth_methods_supported",
-    "token_endpoint_auth_signing_alg_values_supported",
-    "ui_locales_supported",
-    "claims_locales_supported",
-    "revocation_endpoint_auth_methods_supported",
-    "revocation_endpoint_auth_signing_alg_values_supported",
-    "introspection_endpoint_auth_methods_supported",
-    "introspection_endpoint_auth_signing_alg_values_supported",
-    "code_challenge_methods_supported",
-    "acr_values_supported",
-    "subject_types_supported",
-    "id_token_signing_alg_values_supported",
-    "id_token_encryption_alg_values_supported",
-    "id_token_encryption_enc_values_supported",
-    "userinfo_signing_alg_values_supported",
-    "userinfo_encryption_alg_values_supported",
-    "userinfo_encryption_enc_values_supported",
-    "request_object_signing_alg_values_supported",
-    "request_object_encryption_alg_values_supported",
-    "request_object_encryption_enc_values_supported",
-    "display_values_supported",
-    "claim_types_supported",
-    "claims_supported",
-    "prompt_values_supported",
-    "dpop_signing_alg_values_supported",
-    "authorization_signing_alg_values_supported",
-    "authorization_encryption_alg_values_supported",
-    "authorization_encryption_enc_values_supported",
-    "authorization_details_types_supported",
-    "backchannel_token_delivery_modes_supported",
-    "backchannel_authentication_request_signing_alg_values_supported",
-];
-const BOOL_MEMBERS: &[&str] = &[
-    "tls_client_certificate_bound_access_tokens",
-    "claims_parameter_supported",
-    "request_parameter_supported",
-    "request_uri_parameter_supported",
-    "require_request_uri_registration",
-    "require_pushed_authorization_requests",
-    "require_signed_request_object",
-    "authorization_response_iss_parameter_supported",
-    "frontchannel_logout_supported",
-    "frontchannel_logout_session_supported",
-    "backchannel_logout_supported",
-    "backchannel_logout_session_supported",
-    "backchannel_user_code_parameter_supported",
-];
-const OBJECT_MEMBERS: &[&str] = &["mtls_endpoint_aliases", "signed_metadata_claims"];
-const OTHER_MEMBERS: &[&str] = &["signed_metadata"];
-
-/// BCP 47 language tag, loosely: `en`, `en-GB`, `zh-Hant-TW`.
-fn is_locale(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=8).contains(&first.len())
-        && first.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
-
-fn schema(out: &mut Out, doc: &Map<String, Value>) {
-    let mut problems = Vec::new();
-    let mut unknown = Vec::new();
-    for (name, value) in doc {
-        let name = name.as_str();
-        if URL_MEMBERS.contains(&name) {
-            if !value.is_string() {
-                problems.push(format!("`{name}` is not a string"));
-            }
-        } else if ARRAY_MEMBERS.contains(&name) {
-            match value.as_array() {
-                None => problems.push(format!("`{name}` is not an array")),
-                Some(a) if a.is_empty() => problems.push(format!("`{name}` is an empty array")),
-                Some(a) if !a.iter().all(Value::is_string) => {
-                    problems.push(format!("`{name}` has a member that is not a string"))
-                }
-                Some(a) if name.ends_with("_locales_supported") => {
-                    for bad in a.iter().filter_map(Value::as_str).filter(|s| !is_locale(s)) {
-                        problems.push(format!("`{name}` has `{bad}`, not a language tag"));
-                    }
-                }
-                Some(_) => {}
-            }
-        } else if BOOL_MEMBERS.contains(&name) {
-            if !value.is_boolean() {
-                problems.push(format!("`{name}` is not a boolean: {value}"));
-            }
-        } else if OBJECT_MEMBERS.contains(&name) {
-            if !value.is_object() {
-                problems.push(format!("`{name}` is not a JSON object"));
-            }
-        } else if !OTHER_MEMBERS.contains(&name) {
-            unknown.push(format!("`{name}`"));
-        }
-    }
-    out.problems(
-        "disc-schema",
-        "Metadata members have their RFC 8414 types",
-        "strings, non-empty string arrays, booleans and objects as RFC 8414 §2 defines",
-        &problems,
-    );
-    out.push(
-        "disc-schema-unknown",
-        "No unknown metadata members",
-        Severity::Warn,
-        unknown.is_empty(),
-        "only registered metadata members",
-        if unknown.is_empty() {
-            "none".to_string()
-        } else {
-            format!("unknown: {}", unknown.join(", "))
-        },
-    );
-}
-
 fn token_endpoint(out: &mut Out, doc: &Map<String, Value>) {
     let problem = match doc.get("token_endpoint") {
         None => Some("absent".to_string()),
@@ -498,7 +361,7 @@ fn strings<'a>(doc: &'a Map<String, Value>, name: &str) -> Option<Vec<&'a str>> 
         .map(|a| a.iter().filter_map(Value::as_str).collect())
 }
 
-fn list(items: &[&str]) -> String {
+pub(super) fn list(items: &[&str]) -> String {
     format!("[{}]", items.join(", "))
 }
 
@@ -787,136 +650,6 @@ fn scopes_syntax(out: &mut Out, doc: &Map<String, Value>) {
     );
 }
 
-/// Members that make a JWK private or symmetric (RFC 7518 §6).
-const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
-
-fn b64_len(s: &str) -> usize {
-    let s = s.trim_end_matches('=');
-    s.len() * 6 / 8
-}
-
-/// Bits of an RSA modulus given in base64url (leading zero bytes ignored).
-fn rsa_bits(n: &str) -> Option<usize> {
-    use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(n.trim_end_matches('='))
-        .ok()?;
-    let first = bytes.iter().position(|b| *b != 0)?;
-    Some((bytes.len() - first) * 8 - bytes[first].leading_zeros() as usize)
-}
-
-fn jwks(out: &mut Out, input: &MetadataInput<'_>) {
-    let f = &input.fetched;
-    let keys = object(f)
-        .filter(|_| f.status == 200)
-        .and_then(|m| m.get("keys").and_then(Value::as_array).cloned());
-    let Some(keys) = keys else {
-        out.push(
-            "disc-jwks",
-            "jwks_uri serves a JWK Set",
-            Severity::Fail,
-            false,
-            "HTTP 200 with a JSON object whose `keys` is an array",
-            describe(f),
-        );
-        return;
-    };
-    out.push(
-        "disc-jwks",
-        "jwks_uri serves a JWK Set",
-        Severity::Fail,
-        true,
-        "HTTP 200 with a JSON object whose `keys` is an array",
-        format!("{} key(s)", keys.len()),
-    );
-    let ec_min = if input.profile == Profile::Fapi2Id2 {
-        160
-    } else {
-        224
-    };
-    let mut private = Vec::new();
-    let mut kid_problems = Vec::new();
-    let mut small = Vec::new();
-    let mut unusable = Vec::new();
-    let mut kids: Vec<&str> = Vec::new();
-    for (i, key) in keys.iter().enumerate() {
-        let Some(key) = key.as_object() else {
-            unusable.push(format!("key {i} is not an object"));
-            continue;
-        };
-        let kid = key.get("kid").and_then(Value::as_str);
-        let name = kid.map_or(format!("key {i}"), |k| format!("`{k}`"));
-        let kty = key.get("kty").and_then(Value::as_str).unwrap_or("");
-        let secret: Vec<&str> = PRIVATE_MEMBERS
-            .iter()
-            .copied()
-            .filter(|m| key.contains_key(*m))
-            .collect();
-        if kty == "oct" {
-            private.push(format!("{name} is symmetric (kty oct)"));
-        } else if !secret.is_empty() {
-            private.push(format!("{name} has private member(s) {}", list(&secret)));
-        }
-        match kid {
-            None => kid_problems.push(format!("key {i} has no kid")),
-            Some(k) if kids.contains(&k) => kid_problems.push(format!("kid `{k}` repeats")),
-            Some(k) => kids.push(k),
-        }
-        match kty {
-            "RSA" => match key.get("n").and_then(Value::as_str).and_then(rsa_bits) {
-                Some(bits) if bits < 2048 => small.push(format!("{name}: RSA {bits} bits")),
-                Some(_) => {}
-                None => unusable.push(format!("{name}: RSA without a valid `n`")),
-            },
-            "EC" => {
-                let bits = match key.get("crv").and_then(Value::as_str) {
-                    Some("P-256" | "secp256k1") => Some(256),
-                    Some("P-384") => Some(384),
-                    Some("P-521") => Some(521),
-                    _ => key.get("x").and_then(Value::as_str).map(|x| b64_len(x) * 8),
-                };
-                match bits {
-                    Some(b) if b < ec_min => small.push(format!("{name}: EC {b} bits")),
-                    Some(_) => {}
-                    None => unusable.push(format!("{name}: EC without `crv`/`x`")),
-                }
-            }
-            "OKP" | "oct" => {}
-            other => unusable.push(format!("{name}: unknown kty `{other}`")),
-        }
-    }
-    out.problems(
-        "disc-jwks-private",
-        "No private or symmetric keys are published",
-        "public keys only (no d, p, q, dp, dq, qi, oth, k; no kty oct)",
-        &private,
-    );
-    out.problems(
-        "disc-jwks-kid",
-        "Every key has a distinct kid",
-        "a kid on every key, no two alike",
-        &kid_problems,
-    );
-    out.problems(
-        "disc-jwks-key-size",
-        "Keys are long enough",
-        &format!("RSA >= 2048 bits, EC >= {ec_min} bits"),
-        &small,
-    );
-    out.push(
-        "disc-jwks-usable",
-        "Every key is usable",
-        Severity::Warn,
-        unusable.is_empty(),
-        "keys of a known type with their public members",
-        if unusable.is_empty() {
-            "all usable".to_string()
-        } else {
-            unusable.join("; ")
-        },
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1044,36 +777,6 @@ mod tests {
     }
 
     #[test]
-    fn schema_types_and_unknown_members() {
-        let doc = with("code_challenge_methods_supported", "S256".into());
-        assert_eq!(
-            judge("disc-schema", Document::Discovery, &doc)[0],
-            one(
-                "disc-schema",
-                CheckStatus::Fail,
-                "`code_challenge_methods_supported` is not an array"
-            )
-        );
-        let doc = with("x_vendor", true.into());
-        assert_eq!(
-            judge("disc-schema", Document::Discovery, &doc)[1],
-            one(
-                "disc-schema-unknown",
-                CheckStatus::Warn,
-                "unknown: `x_vendor`"
-            )
-        );
-        let doc = with(
-            "ui_locales_supported",
-            serde_json::json!(["en-GB", "en_GB"]),
-        );
-        assert_eq!(
-            judge("disc-schema", Document::Discovery, &doc)[0].2,
-            "`ui_locales_supported` has `en_GB`, not a language tag"
-        );
-    }
-
-    #[test]
     fn auth_methods_and_algorithms() {
         let doc = with(
             "token_endpoint_auth_methods_supported",
@@ -1162,59 +865,6 @@ mod tests {
                 "has `authorization_endpoint`; `revocation_endpoint` is not also a top-level member; \
                  `http://mtls.as.example/revoke` is not an https URL"
             )]
-        );
-    }
-
-    #[test]
-    fn jwks_keys() {
-        let good = r#"{"keys":[{"kty":"EC","crv":"P-256","x":"AA","y":"AA","kid":"a"}]}"#;
-        let checks = judge("disc-jwks", Document::Jwks, good);
-        assert!(
-            checks.iter().all(|c| c.1 == CheckStatus::Pass),
-            "{checks:?}"
-        );
-        // 1024-bit modulus: 128 bytes with the top bit set.
-        let n = base64::Engine::encode(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-            [0xc0u8; 128],
-        );
-        let bad = format!(
-            r#"{{"keys":[
-                {{"kty":"EC","crv":"P-256","x":"AA","y":"AA","d":"AA","kid":"a"}},
-                {{"kty":"oct","k":"c2VjcmV0","kid":"a"}},
-                {{"kty":"RSA","n":"{n}","e":"AQAB"}},
-                {{"kty":"XYZ","kid":"z"}}
-            ]}}"#
-        );
-        assert_eq!(
-            judge("disc-jwks", Document::Jwks, &bad),
-            vec![
-                one("disc-jwks", CheckStatus::Pass, "4 key(s)"),
-                one(
-                    "disc-jwks-private",
-                    CheckStatus::Fail,
-                    "`a` has private member(s) [d]; `a` is symmetric (kty oct)"
-                ),
-                one(
-                    "disc-jwks-kid",
-                    CheckStatus::Fail,
-                    "kid `a` repeats; key 2 has no kid"
-                ),
-                one(
-                    "disc-jwks-key-size",
-                    CheckStatus::Fail,
-                    "key 2: RSA 1024 bits"
-                ),
-                one(
-                    "disc-jwks-usable",
-                    CheckStatus::Warn,
-                    "`z`: unknown kty `XYZ`"
-                ),
-            ]
-        );
-        assert_eq!(
-            judge("disc-jwks", Document::Jwks, "nope")[0].1,
-            CheckStatus::Fail
         );
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod checks;
 pub mod discovery;
+pub mod jwks;
+pub mod metadata_schema;
 pub mod verdict;
 
 pub use checks::{JudgeInput, judge_step};
