@@ -575,6 +575,45 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 .await,
             )
         }
+        Fault::SkipClientCaCheck | Fault::SkipClientCertValidity => {
+            // The registered subject, from a CA nobody trusts / from the mock CA but expired.
+            use ofp_conformance::pki::generate::{LeafKey, TestCa};
+            let now = time::OffsetDateTime::now_utc();
+            let day = time::Duration::days(1);
+            let subject = &server.pki().mtls_client.subject;
+            let subject: Vec<(rcgen::DnType, &str)> = subject
+                .iter()
+                .map(|(t, v)| (t.clone(), v.as_str()))
+                .collect();
+            let cert = if fault == Fault::SkipClientCaCheck {
+                let rogue = TestCa::generate("rogue").expect("ca");
+                rogue.issue_client_cert_with_key(&subject, now - day, now + day, LeafKey::EcdsaP256)
+            } else {
+                server.pki().ca.issue_client_cert_with_key(
+                    &subject,
+                    now - day * 30,
+                    now - day,
+                    LeafKey::EcdsaP256,
+                )
+            }
+            .expect("cert");
+            let client = MockClient {
+                cert_pem: cert.cert_pem.clone(),
+                key_pem: cert.key.expose().to_owned(),
+                ..m.mtls_client.clone()
+            };
+            let presenter = http(server, Some(&client));
+            status(
+                send(
+                    &presenter,
+                    reqwest::Method::POST,
+                    &token_url,
+                    FORM,
+                    mtls_form(&m.mtls_client.client_id),
+                )
+                .await,
+            )
+        }
         Fault::AcceptMtlsWithoutCert => {
             let bare = http(server, None);
             status(
@@ -841,6 +880,8 @@ fn expected(fault: Fault) -> (&'static str, &'static str) {
         | Fault::SkipClientIdMatch
         | Fault::AcceptMtlsWithoutCert
         | Fault::SkipMtlsSubjectMatch
+        | Fault::SkipClientCaCheck
+        | Fault::SkipClientCertValidity
         | Fault::SkipRsBindingCheck => ("401", "200"),
     }
 }

@@ -472,3 +472,46 @@ async fn closing_peer_counts_as_refusal() {
         "refused: connection closed before any TLS record"
     );
 }
+
+// ------------------------------------------------- failing peers for the rows not covered above
+
+#[tokio::test]
+async fn tls11_server_hello_fails_tls11_refused() {
+    let t = scripted_peer(Script::Answer(|_| server_hello(0x0302, 0x002F, None))).await;
+    let out = run_check(TransportCheck::Tls11Refused, &t, LIMIT).await;
+    assert_eq!(out.error, None);
+    assert_eq!(statuses(&out), vec![CheckStatus::Fail]);
+    assert_eq!(
+        out.checks[0].actual,
+        "TLS 1.1 accepted with TLS_RSA_WITH_AES_128_CBC_SHA (0x002F)"
+    );
+}
+
+#[tokio::test]
+async fn tls12_refused_fails_bcp195_ok() {
+    // A peer that refuses every hello with handshake_failure: neither TLS 1.2 nor 1.3 works.
+    let t = scripted_peer(Script::Answer(|_| HANDSHAKE_FAILURE.to_vec())).await;
+    let out = run_check(TransportCheck::Tls12Bcp195Ok, &t, LIMIT).await;
+    assert_eq!(out.error, None);
+    assert_eq!(statuses(&out), vec![CheckStatus::Fail]);
+    assert!(
+        out.checks[0]
+            .actual
+            .starts_with("allowed suites refused: fatal alert handshake_failure"),
+        "{}",
+        out.checks[0].actual
+    );
+    assert_eq!(out.checks[0].severity, Severity::Fail);
+}
+
+#[tokio::test]
+async fn tls13_refused_warns_tls13_supported() {
+    let t = scripted_peer(Script::Answer(|_| HANDSHAKE_FAILURE.to_vec())).await;
+    let out = run_check(TransportCheck::Tls13Supported, &t, LIMIT).await;
+    assert_eq!(out.error, None);
+    assert_eq!(statuses(&out), vec![CheckStatus::Warn]);
+    assert_eq!(
+        out.checks[0].actual,
+        "TLS 1.3 refused: fatal alert handshake_failure (40)"
+    );
+}

@@ -23,6 +23,47 @@ pub enum Command {
     List(ListArgs),
     /// Run the built-in mock OFP and print a ready target file for it.
     Mock(MockArgs),
+    /// Work with saved reports: compare two, or render one again.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Print the drift between two reports (baseline first).
+    Diff {
+        /// The accepted report (report.json).
+        baseline: PathBuf,
+        /// The report to compare with it.
+        current: PathBuf,
+    },
+    /// Render a saved report.json as html, md or junit.
+    Render {
+        /// The report.json to render.
+        report: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: RenderFormat,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    Html,
+    Md,
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// One line per scenario and a summary (a progress bar on a terminal).
+    #[default]
+    Text,
+    /// The report as JSON on stdout, nothing else.
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +95,18 @@ pub struct RunArgs {
     /// Print only failures and the summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// Compare with an accepted report: changed responses are marked Drift.
+    #[arg(long, value_name = "REPORT")]
+    pub baseline: Option<PathBuf>,
+    /// Make drift from the baseline fail the run.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_drift: bool,
+    /// Known deviations (TOML): matching failures become KnownDeviation.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

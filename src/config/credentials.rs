@@ -191,3 +191,87 @@ pub fn leaf_facts(identity: &CertifiedKey) -> (String, String) {
         x5t_s256(leaf),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pki::generate::{LeafKey, TestCa};
+    use rcgen::DnType;
+
+    fn origin() -> CredentialOrigin {
+        CredentialOrigin {
+            target_file: PathBuf::from("t.toml"),
+            cert_key: "client.transport_cert".into(),
+            key_key: "client.transport_key".into(),
+        }
+    }
+
+    fn issue(key: LeafKey) -> crate::pki::generate::IssuedCert {
+        let ca = TestCa::generate("test CA").unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        ca.issue_client_cert_with_key(
+            &[(DnType::CommonName, "c")],
+            now - time::Duration::days(1),
+            now + time::Duration::days(1),
+            key,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn accepts_rsa_pkcs8_rsa_pkcs1_and_ec_pkcs8() {
+        use rsa::pkcs1::EncodeRsaPrivateKey;
+        use rsa::pkcs8::{DecodePrivateKey, LineEnding};
+
+        let rsa = issue(LeafKey::Rsa2048);
+        certified_key(&rsa.cert_pem, &Secret::new(rsa.key.expose()), &origin())
+            .expect("RSA PKCS#8");
+        let pkcs1 = rsa::PrivateKey::from_pkcs8_pem(rsa.key.expose())
+            .unwrap()
+            .to_pkcs1_pem(LineEnding::LF)
+            .unwrap();
+        assert!(pkcs1.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+        certified_key(&rsa.cert_pem, &Secret::new(pkcs1.to_string()), &origin())
+            .expect("RSA PKCS#1");
+        let signing = signing_key(
+            Secret::new(pkcs1.to_string()),
+            "k".into(),
+            "client.signing_key",
+            Path::new("t.toml"),
+        )
+        .unwrap();
+        assert_eq!(signing.alg, jsonwebtoken::Algorithm::PS256);
+        assert!(signing.public_pem.is_some());
+
+        let ec = issue(LeafKey::EcdsaP256);
+        certified_key(&ec.cert_pem, &Secret::new(ec.key.expose()), &origin()).expect("EC PKCS#8");
+        let signing = signing_key(
+            Secret::new(ec.key.expose()),
+            "k".into(),
+            "client.signing_key",
+            Path::new("t.toml"),
+        )
+        .unwrap();
+        assert_eq!(signing.alg, jsonwebtoken::Algorithm::ES256);
+    }
+
+    #[test]
+    fn a_key_of_another_certificate_is_refused_with_the_keys_named() {
+        let one = issue(LeafKey::EcdsaP256);
+        let two = issue(LeafKey::EcdsaP256);
+        let err =
+            certified_key(&one.cert_pem, &Secret::new(two.key.expose()), &origin()).unwrap_err();
+        assert!(
+            err.message.starts_with(
+                "`client.transport_key` does not match the certificate in `client.transport_cert`"
+            ),
+            "{}",
+            err.message
+        );
+        let err = certified_key("not pem", &Secret::new(two.key.expose()), &origin()).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`client.transport_cert` holds no CERTIFICATE block"
+        );
+    }
+}

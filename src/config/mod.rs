@@ -7,4 +7,4 @@ pub mod toml_error;
 
 pub use credentials::{Audience, Client, SigningKey};
 pub use profile::Profile;
-pub use target::{Endpoints, Target, load_target};
+pub use target::{ClientCa, Endpoints, Target, load_target};

@@ -36,6 +36,30 @@ pub struct TargetFile {
     pub second_client: Option<ClientFile>,
     /// A `tls_client_auth` client, when `[client]` uses `private_key_jwt`.
     pub mtls_client: Option<ClientFile>,
+    /// A CA the server trusts for client certificates, with its key (test environments only).
+    pub client_ca: Option<ClientCaFile>,
+}
+
+/// `[client_ca]`: lets the harness issue trusted client certificates with other subjects
+/// (mtls-unregistered-cert, mtls-dn-lookalike) and trusted expired ones.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCaFile {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// A CA the target trusts for client certificates, loaded.
+#[derive(Clone)]
+pub struct ClientCa {
+    pub cert_pem: String,
+    pub key_pem: Secret,
+}
+
+impl std::fmt::Debug for ClientCa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientCa").finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +102,8 @@ pub struct Target {
     pub second_client: Option<Client>,
     pub mtls_client: Option<Client>,
     pub ungranted_scope: Option<String>,
+    /// `[client_ca]`, or the mock's CA.
+    pub client_ca: Option<ClientCa>,
     pub connect_timeout: Duration,
     pub timeout: Duration,
 }
@@ -110,6 +136,10 @@ impl Target {
             second_client: Some(mock_client(&m.second_client, "second_client")?),
             mtls_client: Some(mock_client(&m.mtls_client, "mtls_client")?),
             ungranted_scope: Some(m.ungranted_scope.clone()),
+            client_ca: m.client_ca_key_pem.as_ref().map(|key| ClientCa {
+                cert_pem: m.ca_pem.clone(),
+                key_pem: Secret::new(key.clone()),
+            }),
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
         })
@@ -273,6 +303,13 @@ fn resolve(
     {
         return Err(InputError::new("`mtls_client.auth` must be `tls_client_auth`").in_file(path));
     }
+    let client_ca = match &file.client_ca {
+        Some(ca) => Some(ClientCa {
+            cert_pem: read_pem(&base.join(&ca.cert), "client_ca.cert", path)?,
+            key_pem: Secret::new(read_pem(&base.join(&ca.key), "client_ca.key", path)?),
+        }),
+        None => None,
+    };
     Ok(Target {
         name: file.name.unwrap_or_else(|| {
             path.file_stem()
@@ -287,6 +324,7 @@ fn resolve(
         second_client,
         mtls_client,
         ungranted_scope: file.ungranted_scope,
+        client_ca,
         connect_timeout: Duration::from_secs(file.connect_timeout_secs.unwrap_or(5)),
         timeout: Duration::from_secs(file.timeout_secs.unwrap_or(15)),
     })

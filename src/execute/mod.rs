@@ -2,6 +2,7 @@
 //! step's identity, and record the exchange.
 
 pub mod discovery;
+pub mod identities;
 pub mod redact;
 pub mod request;
 pub mod runner;

@@ -55,6 +55,8 @@ pub fn client_for<'t>(
         Identity::SecondClient => target.second_client.as_ref(),
         Identity::MtlsClient => target.client_for(AuthMethod::TlsClientAuth),
         Identity::None => None,
+        // Made by the harness (execute::identities), not registered.
+        _ => None,
     }
 }
 
@@ -87,7 +89,7 @@ pub fn build(
     })?;
     let tls_role = step.tls.unwrap_or(step.client);
     let tls_client = client_for(target, scenario, tls_role);
-    if tls_role != Identity::None && tls_client.is_none() {
+    if tls_role != Identity::None && !tls_role.is_generated() && tls_client.is_none() {
         return Err(format!(
             "the target has no client for the TLS identity `{}`",
             tls_role.as_str()
@@ -131,8 +133,15 @@ pub fn build(
     let mut assertion = None;
     let mut requested_scope = None;
     let (method, mut url, mut body) = match step.endpoint {
-        Endpoint::Token => {
-            let url = Url::parse(resolved.token_url())?;
+        Endpoint::Token | Endpoint::MtlsAlias | Endpoint::TokenEndpoint | Endpoint::PlainHttp => {
+            let url = match step.endpoint {
+                Endpoint::TokenEndpoint => Url::parse(&resolved.token_endpoint)?,
+                Endpoint::PlainHttp => Url {
+                    scheme: "http".into(),
+                    ..Url::parse(resolved.token_url())?
+                },
+                _ => Url::parse(resolved.token_url())?,
+            };
             let mut form: Vec<(String, String)> = vec![
                 ("grant_type".into(), "client_credentials".into()),
                 ("client_id".into(), client.client_id.clone()),
@@ -271,6 +280,8 @@ pub fn build(
         });
     let _ = &mut url;
     let (tls_label, tls_identity, cert_subject, cert_thumbprint) = match (tls_role, tls_client) {
+        // Generated identities are filled in by the runner.
+        (role, _) if role.is_generated() => (role.as_str(), None, None, None),
         (Identity::None, _) | (_, None) => ("none", None, None, None),
         (role, Some(c)) => (
             role.as_str(),

@@ -5,8 +5,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use super::discovery::{Resolved, resolve};
+use super::identities::IdentityFactory;
 use super::redact::Redactor;
-use super::request::{ScenarioState, build};
+use super::request::{ScenarioState, build, client_for};
+use super::transport::url_lite::Url;
 use super::transport::{Transport, TransportSettings};
 use crate::config::{Profile, Target};
 use crate::judge::{JudgeInput, judge_step, scenario_verdict};
@@ -15,7 +17,9 @@ use crate::report::model::{
     CertInfo, Outcome, RequestRecord, ResponseRecord, ScenarioResult, StepResult, TransportRecord,
     Verdict,
 };
-use crate::scenario::{Endpoint, Expect, Scenario, Step};
+use crate::report::model::{CheckResult, CheckStatus, Severity};
+use crate::scenario::{Endpoint, Expect, Identity, Probe, Scenario, Step};
+use crate::tlsprobe::{ProbeTarget, TransportCheck, run_check};
 
 /// What the terminal (or any listener) hears while the run goes on.
 pub enum RunEvent<'a> {
@@ -77,6 +81,7 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
         },
     );
     let redactor = Redactor::default();
+    let identities = IdentityFactory::new(input.target.client_ca.clone());
     let mut notices = Vec::new();
     // With an unusable document (not JSON, no token_endpoint, ...) the discovery scenarios
     // still run against a stand-in and report what they received, and the others are
@@ -109,11 +114,18 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
             break;
         }
         let notice = || notices.first().map_or("discovery failed", String::as_str);
+        let ctx = |resolved| Ctx {
+            input: &input,
+            resolved,
+            transport: &transport,
+            redactor: &redactor,
+            identities: &identities,
+        };
         let result = match (&case.skip, &resolved) {
             (Some(reason), _) => skipped(&case.scenario, reason.clone(), Verdict::Skip),
             (None, None) => match &unusable {
                 Some(stand_in) if case.scenario.fetches_own_documents() => {
-                    run_scenario(&input, stand_in, &transport, &redactor, &case.scenario).await
+                    run_scenario(&ctx(stand_in), &case.scenario).await
                 }
                 Some(_) => skipped(
                     &case.scenario,
@@ -126,9 +138,7 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
                     Verdict::Error,
                 ),
             },
-            (None, Some(resolved)) => {
-                run_scenario(&input, resolved, &transport, &redactor, &case.scenario).await
-            }
+            (None, Some(resolved)) => run_scenario(&ctx(resolved), &case.scenario).await,
         };
         on_event(RunEvent::ScenarioFinished {
             index,
@@ -144,21 +154,24 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
     }
 }
 
-async fn run_scenario(
-    input: &RunInput,
-    resolved: &Resolved,
-    transport: &Transport,
-    redactor: &Redactor,
-    scenario: &Scenario,
-) -> ScenarioResult {
+/// What every step of a run shares.
+struct Ctx<'a> {
+    input: &'a RunInput,
+    resolved: &'a Resolved,
+    transport: &'a Transport,
+    redactor: &'a Redactor,
+    identities: &'a IdentityFactory,
+}
+
+async fn run_scenario(ctx: &Ctx<'_>, scenario: &Scenario) -> ScenarioResult {
     let started = Instant::now();
     let mut state = ScenarioState::default();
     let mut steps = Vec::new();
     for (i, step) in scenario.steps.iter().enumerate() {
-        let record = run_step(
-            input, resolved, transport, redactor, scenario, step, i, &mut state,
-        )
-        .await;
+        let record = match step.probe {
+            Some(probe) => probe_step(ctx, scenario, step, i, probe, &mut state).await,
+            None => run_step(ctx, scenario, step, i, &mut state).await,
+        };
         steps.push(record);
     }
     let verdict = scenario_verdict(&steps);
@@ -192,20 +205,20 @@ fn step_name(step: &Step, i: usize) -> String {
         .unwrap_or_else(|| format!("step {}", i + 1))
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site; a context struct would only rename them"
-)]
 async fn run_step(
-    input: &RunInput,
-    resolved: &Resolved,
-    transport: &Transport,
-    redactor: &Redactor,
+    ctx: &Ctx<'_>,
     scenario: &Scenario,
     step: &Step,
     i: usize,
     state: &mut ScenarioState,
 ) -> StepResult {
+    let Ctx {
+        input,
+        resolved,
+        transport,
+        redactor,
+        identities,
+    } = *ctx;
     let started = Instant::now();
     let profile_override = step.profile.get(input.profile.as_str());
     let expect = profile_override
@@ -230,6 +243,7 @@ async fn run_step(
             checks: Vec::new(),
             snapshot: None,
             duration_ms: 0,
+            probes: Vec::new(),
         }
     };
     if let Some(reason) = step
@@ -239,7 +253,7 @@ async fn run_step(
     {
         return skip(reason, state);
     }
-    let built = match build(
+    let mut built = match build(
         &input.target,
         resolved,
         scenario,
@@ -251,6 +265,23 @@ async fn run_step(
         Ok(b) => b,
         Err(reason) => return skip(format!("not sent: {reason}"), state),
     };
+    let tls_role = step.tls.unwrap_or(step.client);
+    if tls_role.is_generated() {
+        let registered = client_for(&input.target, scenario, Identity::Client)
+            .and_then(|c| c.identity.cert.first())
+            .map(|c| c.as_ref().to_vec());
+        let generated = registered
+            .ok_or_else(|| "the target has no registered certificate to copy".to_string())
+            .and_then(|der| identities.get(tls_role, &der));
+        match generated {
+            Ok(g) => {
+                built.tls_identity = Some(g.identity.clone());
+                built.cert_subject = Some(g.subject.clone());
+                built.cert_thumbprint = Some(g.x5t_s256.clone());
+            }
+            Err(reason) => return skip(format!("not sent: {reason}"), state),
+        }
+    }
     if let Some(a) = &built.assertion {
         redactor.add_assertion(a.expose());
     }
@@ -347,7 +378,189 @@ async fn run_step(
         checks,
         snapshot: None,
         duration_ms: started.elapsed().as_millis() as u64,
+        probes: Vec::new(),
     }
+}
+
+fn transport_check(probe: Probe) -> Option<TransportCheck> {
+    Some(match probe {
+        Probe::Tls10Refused => TransportCheck::Tls10Refused,
+        Probe::Tls11Refused => TransportCheck::Tls11Refused,
+        Probe::Tls12Bcp195Ok => TransportCheck::Tls12Bcp195Ok,
+        Probe::Tls13Supported => TransportCheck::Tls13Supported,
+        Probe::Tls13Preferred => TransportCheck::Tls13Preferred,
+        Probe::Tls12OnlyRecommendedSuites => TransportCheck::Tls12OnlyRecommendedSuites,
+        Probe::Tls12DheSuites => TransportCheck::Tls12DheSuites,
+        Probe::ServerCert => return None,
+    })
+}
+
+/// The token endpoint's `host:port`, and the mTLS alias's when it differs.
+fn token_authorities(resolved: &Resolved) -> Vec<Url> {
+    let mut urls: Vec<Url> = Vec::new();
+    for url in [
+        Some(resolved.token_endpoint.as_str()),
+        resolved.mtls_token_endpoint.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Ok(u) = Url::parse(url)
+            && !urls.iter().any(|o| o.host == u.host && o.port == u.port)
+        {
+            urls.push(u);
+        }
+    }
+    urls
+}
+
+/// A step with `probe`: a raw-ClientHello transport row (against the token endpoint and a
+/// distinct alias), or the server-certificate check.
+async fn probe_step(
+    ctx: &Ctx<'_>,
+    scenario: &Scenario,
+    step: &Step,
+    i: usize,
+    probe: Probe,
+    state: &mut ScenarioState,
+) -> StepResult {
+    let Some(check) = transport_check(probe) else {
+        return server_cert_step(ctx, scenario, step, i, state).await;
+    };
+    let started = Instant::now();
+    state.tokens.push(None);
+    state.assertions.push(None);
+    let urls = token_authorities(ctx.resolved);
+    let several = urls.len() > 1;
+    let mut checks = Vec::new();
+    let mut probes = Vec::new();
+    let mut errors = Vec::new();
+    let mut answers = Vec::new();
+    for url in &urls {
+        let target = ProbeTarget {
+            host: url.host.clone(),
+            port: url.port,
+            sni: None,
+        };
+        let out = run_check(check, &target, ctx.input.target.timeout).await;
+        let at = target.authority();
+        for mut c in out.checks {
+            if several {
+                c.title = format!("{} at {at}", c.title);
+            }
+            checks.push(c);
+        }
+        for p in &out.probes {
+            answers.push(format!("{at} {}: {}", p.label, p.answer));
+            probes.push(serde_json::to_value(p).unwrap_or(serde_json::Value::Null));
+        }
+        if let Some(e) = out.error {
+            errors.push(format!("{at}: {e}"));
+        }
+    }
+    let failed = checks.iter().any(|c| c.status == CheckStatus::Fail);
+    let outcome = if !errors.is_empty() && !failed {
+        // An answer that cannot be judged: Error, naming what was received.
+        checks.clear();
+        Outcome::Transport(TransportRecord {
+            class: "probe-error".into(),
+            message: errors.join("; "),
+        })
+    } else {
+        let mut message = answers.join("; ");
+        if !errors.is_empty() {
+            message.push_str(&format!("; unjudged: {}", errors.join("; ")));
+        }
+        Outcome::Transport(TransportRecord {
+            class: "probe".into(),
+            message,
+        })
+    };
+    let _ = scenario;
+    StepResult {
+        index: i + 1,
+        name: step_name(step, i),
+        expect: Expect::ProbeChecks.as_str().to_string(),
+        interaction_id: None,
+        request: None,
+        outcome,
+        checks,
+        snapshot: None,
+        duration_ms: started.elapsed().as_millis() as u64,
+        probes,
+    }
+}
+
+/// tls-server-cert: the step's request over a handshake that validates the server's chain and
+/// name against the trusted roots (system roots plus the target's `ca`); then the same to the
+/// metadata's `token_endpoint` when the alias is on another host:port.
+async fn server_cert_step(
+    ctx: &Ctx<'_>,
+    scenario: &Scenario,
+    step: &Step,
+    i: usize,
+    state: &mut ScenarioState,
+) -> StepResult {
+    let mut result = run_step(ctx, scenario, step, i, state).await;
+    let title = "The server certificate chains to a trusted root and matches the host name";
+    let expected = "a chain to a trusted root (system roots plus the target's `ca`) for the host name (RFC 9525)";
+    let mut checks = Vec::new();
+    let judge = |outcome: &Outcome, at: &str, checks: &mut Vec<CheckResult>| {
+        let (ok, actual) = match outcome {
+            Outcome::Response(r) => (
+                true,
+                match &r.tls {
+                    Some(t) => format!(
+                        "{at}: valid; server certificate {}, {} {}",
+                        t.server_cert_subject.as_deref().unwrap_or("(no subject)"),
+                        t.version.as_deref().unwrap_or("?"),
+                        t.cipher_suite.as_deref().unwrap_or("?")
+                    ),
+                    None => format!("{at}: valid"),
+                },
+            ),
+            Outcome::Transport(t) if t.class == "tls-server-cert" => {
+                (false, format!("{at}: {}", t.message))
+            }
+            // A refusal after the server's certificate was accepted (e.g. a missing client
+            // certificate under TLS 1.2) still proves the chain and name.
+            Outcome::Transport(t) if t.class == "tls-refused" && t.message.contains("alert") => {
+                (true, format!("{at}: valid (then {})", t.message))
+            }
+            _ => return,
+        };
+        checks.push(CheckResult {
+            id: "tls-server-cert".into(),
+            title: title.into(),
+            severity: Severity::Fail,
+            status: if ok {
+                CheckStatus::Pass
+            } else {
+                CheckStatus::Fail
+            },
+            expected: expected.into(),
+            actual,
+        });
+    };
+    let at = |url: &str| {
+        Url::parse(url)
+            .map(|u| format!("{}:{}", u.host, u.port))
+            .unwrap_or_default()
+    };
+    judge(&result.outcome, &at(ctx.resolved.token_url()), &mut checks);
+    if let Some(alias) = &ctx.resolved.mtls_token_endpoint {
+        let plain = &ctx.resolved.token_endpoint;
+        if at(alias) != at(plain) {
+            let mut other_step = step.clone();
+            other_step.endpoint = crate::scenario::Endpoint::TokenEndpoint;
+            let mut scratch = ScenarioState::default();
+            let other = run_step(ctx, scenario, &other_step, i, &mut scratch).await;
+            judge(&other.outcome, &at(plain), &mut checks);
+        }
+    }
+    // Only the certificate check decides: the request is a carrier.
+    result.checks = checks;
+    result
 }
 
 /// The discovery checks of the row named by the scenario id, on a fetched document. A
@@ -357,7 +570,7 @@ fn metadata_checks(
     scenario: &Scenario,
     step: &Step,
     outcome: &Result<super::transport::WireResponse, super::transport::TransportFailure>,
-) -> Vec<crate::report::model::CheckResult> {
+) -> Vec<CheckResult> {
     use crate::judge::discovery::{Document, Fetched, MetadataInput, judge_metadata};
     let Ok(resp) = outcome else {
         return Vec::new();

@@ -144,6 +144,21 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
             "a TLS-level refusal (alert or reset)",
             describe(resp),
         ),
+        (Expect::NoToken, Err(f))
+            if matches!(
+                f.class,
+                "connect" | "reset" | "closed" | "tls-refused" | "other"
+            ) =>
+        {
+            c.push(
+                "expect-no-token",
+                "No token without TLS",
+                Severity::Fail,
+                true,
+                "no token: a refused, closed or reset connection, or no HTTP answer",
+                f.message.clone(),
+            );
+        }
         (
             Expect::Refused
             | Expect::RejectedOrRefused
@@ -179,7 +194,8 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
                 rejected(&mut c, input, resp);
             }
         }
-        (Expect::NotGranted, Ok(resp)) => not_granted(&mut c, input, resp),
+        (Expect::NotGranted | Expect::NoToken, Ok(resp)) => not_granted(&mut c, input, resp),
+        (Expect::ProbeChecks, Ok(_)) => {}
         (Expect::ResourceOk, Ok(resp)) => c.push(
             "resource-ok",
             "The resource server accepts the bound token",

@@ -63,6 +63,10 @@ faults! {
     IssueUnboundToken = "issue-unbound-token",
     /// Authenticate a tls_client_auth client by its client_id alone when no certificate is presented.
     AcceptMtlsWithoutCert = "accept-mtls-without-cert",
+    /// Accept client certificates from an untrusted CA, and self-signed ones.
+    SkipClientCaCheck = "skip-client-ca-check",
+    /// Accept expired and not-yet-valid client certificates.
+    SkipClientCertValidity = "skip-client-cert-validity",
     /// Do not match the certificate subject against the tls_client_auth client's registered DN.
     SkipMtlsSubjectMatch = "skip-mtls-subject-match",
     /// Grant whatever scope is requested.

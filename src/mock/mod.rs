@@ -5,6 +5,7 @@
 //! [`MockMaterials`] describe everything a target file needs.
 
 pub mod assertion;
+pub mod client_cert;
 pub mod error;
 pub mod faults;
 pub mod form;
@@ -51,6 +52,9 @@ pub struct MockOptions {
     pub require_cert_at_handshake: bool,
     /// Delay added before every answer, in milliseconds (for `ofpc mock --latency`).
     pub latency_ms: u64,
+    /// Access-token lifetime (`expires_in`); `None` means 600 s. Any sane value is conformant,
+    /// which makes it the answer tests change to show drift.
+    pub token_ttl_secs: Option<u32>,
 }
 
 /// A client registered at the mock, with the credentials a target file needs.
@@ -105,4 +109,8 @@ pub struct MockMaterials {
     pub mtls_client: MockClient,
     /// A scope the mock supports but grants to no client (`profile`).
     pub ungranted_scope: String,
+    /// The mock CA's private key (PKCS#8 PEM, test material): the mock trusts client
+    /// certificates from `ca_pem`, so the harness can issue expired, unregistered and
+    /// look-alike ones it must reject for those reasons alone.
+    pub client_ca_key_pem: Option<String>,
 }

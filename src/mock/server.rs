@@ -21,6 +21,7 @@ use rustls::server::WebPkiClientVerifier;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use super::client_cert::RecordingVerifier;
 use super::error::MockError;
 use super::metadata::{self, MTLS_TOKEN_PATH};
 use super::pki::{ClientPki, MockPki};
@@ -116,20 +117,23 @@ fn router(state: Arc<MockState>) -> Router {
         .with_state(state)
 }
 
-fn tls_config(pki: &MockPki, require_cert: bool) -> Result<rustls::ServerConfig, MockError> {
+fn tls_config(
+    pki: &MockPki,
+    require_cert: bool,
+    verdicts: super::client_cert::CertVerdicts,
+) -> Result<rustls::ServerConfig, MockError> {
     let tls = |e: &dyn std::fmt::Display| MockError::Tls(e.to_string());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     roots
         .add(CertificateDer::from(pki.ca.cert_der()))
         .map_err(|e| tls(&e))?;
-    let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
-    let verifier = if require_cert {
-        builder.build()
-    } else {
-        builder.allow_unauthenticated().build()
-    }
-    .map_err(|e| tls(&e))?;
+    let webpki = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+        .allow_unauthenticated()
+        .build()
+        .map_err(|e| tls(&e))?;
+    // Any certificate gets through the handshake; the token endpoint judges the recorded verdict.
+    let verifier = Arc::new(RecordingVerifier::new(webpki, require_cert, verdicts));
     let chain = vec![
         CertificateDer::from(pki.server.cert_der.clone()),
         CertificateDer::from(pki.ca.cert_der()),
@@ -184,6 +188,7 @@ fn materials(pki: &MockPki, state: &MockState) -> MockMaterials {
         second_client: mock_client(&pki.second_client),
         mtls_client: mock_client(&pki.mtls_client),
         ungranted_scope: "profile".to_owned(),
+        client_ca_key_pem: Some(pki.ca.key_pem().expose().to_owned()),
     }
 }
 
@@ -221,7 +226,6 @@ impl MockServer {
         let addr = listener.local_addr().map_err(bind)?;
         let issuer = format!("https://127.0.0.1:{}", addr.port());
 
-        let config = tls_config(&pki, false)?;
         let mtls_listener = if opts.require_cert_at_handshake {
             let l = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(bind)?;
             l.set_nonblocking(true).map_err(bind)?;
@@ -235,6 +239,8 @@ impl MockServer {
             state.mtls_base = format!("https://127.0.0.1:{port}");
         }
         let state = Arc::new(state);
+        // The discovery document stays public: only the alias listener requires a certificate.
+        let config = tls_config(&pki, false, state.cert_verdicts.clone())?;
         let connections = Arc::new(AtomicU64::new(0));
         let make = CountingMakeService {
             router: router(state.clone()),
@@ -248,7 +254,7 @@ impl MockServer {
         let task = tokio::spawn(server.serve(make.clone()));
         let mtls = match mtls_listener {
             Some(l) => {
-                let config = tls_config(&pki, true)?;
+                let config = tls_config(&pki, true, state.cert_verdicts.clone())?;
                 let handle = axum_server::Handle::new();
                 let server =
                     axum_server::from_tcp_rustls(l, RustlsConfig::from_config(Arc::new(config)))

@@ -88,6 +88,9 @@ pub struct MockState {
     /// Every secret the server saw or made (access tokens, client assertions), in order, so a
     /// test can prove none of them reaches a report. Bounded like the token store.
     pub secrets_seen: Mutex<Vec<String>>,
+    /// WebPKI verdict of every client certificate presented, by `x5t#S256` (filled by the
+    /// handshake's `RecordingVerifier`).
+    pub cert_verdicts: super::client_cert::CertVerdicts,
 }
 
 impl MockState {
@@ -125,6 +128,7 @@ impl MockState {
             replay: Mutex::new(ReplayCache::default()),
             tokens: Mutex::new(HashMap::new()),
             secrets_seen: Mutex::new(Vec::new()),
+            cert_verdicts: Default::default(),
         })
     }
 
@@ -187,5 +191,12 @@ impl MockState {
         if seen.len() < TOKEN_STORE_MAX {
             seen.push(secret.to_owned());
         }
+    }
+}
+
+impl MockState {
+    /// Lifetime of the access tokens this server issues, in seconds.
+    pub fn token_ttl(&self) -> i64 {
+        self.options.token_ttl_secs.map_or(TOKEN_TTL, i64::from)
     }
 }

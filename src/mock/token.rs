@@ -11,9 +11,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use jsonwebtoken::{Algorithm, Header};
 
+use super::client_cert::CertProblem;
 use super::form::{Params, RawForm};
 use super::state::{
-    ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, TOKEN_TTL, now_unix,
+    ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, now_unix,
 };
 use super::subject::subject_dn_rfc4514;
 use super::violation::{ErrorCode, Outcome, Violation};
@@ -110,6 +111,34 @@ fn authenticate_mtls<'s>(
     }
 }
 
+/// A presented client certificate must have verified at the handshake (RFC 8705 §2.1: the
+/// chain is validated against the trusted CAs), whatever the auth method.
+fn check_client_cert(state: &MockState, peer_cert: Option<&[u8]>) -> Result<(), Violation> {
+    let Some(der) = peer_cert else {
+        return Ok(());
+    };
+    let verdict = state
+        .cert_verdicts
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&x5t_s256(der))
+        .cloned();
+    match verdict {
+        // Not seen by the verifier (in-process tests): judged by the subject match alone.
+        None | Some(Ok(())) => Ok(()),
+        Some(Err(CertProblem::Untrusted(_))) if state.fault(Fault::SkipClientCaCheck) => Ok(()),
+        Some(Err(CertProblem::Untrusted(_))) => Err(Violation::UntrustedClientCertificate),
+        Some(Err(CertProblem::OutsideValidity(_)))
+            if state.fault(Fault::SkipClientCertValidity) =>
+        {
+            Ok(())
+        }
+        Some(Err(CertProblem::OutsideValidity(_))) => {
+            Err(Violation::ClientCertificateOutsideValidity)
+        }
+    }
+}
+
 fn authenticate<'s>(
     state: &'s MockState,
     req: &TokenRequest<'_>,
@@ -119,6 +148,7 @@ fn authenticate<'s>(
     if req.headers.contains_key(header::AUTHORIZATION) {
         return Err(Violation::AuthorizationHeader);
     }
+    check_client_cert(state, req.peer_cert)?;
     if params.get("client_secret").is_some() {
         return Err(Violation::ClientSecret);
     }
@@ -178,7 +208,7 @@ fn jwt_token(
         "client_id": client.client_id,
         "aud": format!("{}/v1/providers", state.issuer),
         "iat": now,
-        "exp": now + TOKEN_TTL,
+        "exp": now + state.token_ttl(),
         "jti": uuid::Uuid::new_v4().to_string(),
         "scope": scope,
     });
@@ -213,7 +243,7 @@ pub fn process(state: &MockState, req: &TokenRequest<'_>) -> Result<Grant, Viola
         IssuedToken {
             client_id: client.client_id.clone(),
             x5t,
-            expires_at: now + TOKEN_TTL,
+            expires_at: now + state.token_ttl(),
         },
         now,
     );
@@ -279,7 +309,7 @@ pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Reques
             let body = serde_json::json!({
                 "access_token": grant.access_token,
                 "token_type": "Bearer",
-                "expires_in": TOKEN_TTL,
+                "expires_in": state.token_ttl(),
                 "scope": grant.scope,
             });
             let mut response = (StatusCode::OK, axum::Json(body)).into_response();

@@ -65,6 +65,10 @@ pub enum Violation {
     MissingClientId,
     NoClientCertificate,
     SubjectMismatch,
+    /// The client certificate does not chain to the mock's CA.
+    UntrustedClientCertificate,
+    /// The client certificate is expired or not yet valid.
+    ClientCertificateOutsideValidity,
     UnboundToken,
     InvalidScope,
     /// The mock could not mint a token (random source or signing failed).
@@ -272,6 +276,16 @@ impl From<&Violation> for Outcome {
                 StatusCode::UNAUTHORIZED,
                 InvalidClient,
                 "the certificate subject is not the registered DN".to_owned(),
+            ),
+            V::UntrustedClientCertificate => (
+                StatusCode::UNAUTHORIZED,
+                InvalidClient,
+                "the TLS client certificate is not issued by a trusted CA".to_owned(),
+            ),
+            V::ClientCertificateOutsideValidity => (
+                StatusCode::UNAUTHORIZED,
+                InvalidClient,
+                "the TLS client certificate is expired or not yet valid".to_owned(),
             ),
             V::UnboundToken => (
                 StatusCode::BAD_REQUEST,

@@ -8,10 +8,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType,
-    ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose,
 };
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
+use rustls_pki_types::pem::PemObject;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
@@ -183,9 +184,13 @@ fn distinguished_name(parts: &[(DnType, &str)]) -> DistinguishedName {
     dn
 }
 
-/// A test certificate authority (ECDSA P-256).
+/// A test certificate authority (ECDSA P-256 when generated; any key rcgen can sign with when
+/// loaded from PEM).
 pub struct TestCa {
-    issuer: CertifiedIssuer<'static, KeyPair>,
+    issuer: Issuer<'static, KeyPair>,
+    cert_pem: String,
+    cert_der: Vec<u8>,
+    key: PrivateKeyPem,
 }
 
 impl std::fmt::Debug for TestCa {
@@ -212,18 +217,41 @@ impl TestCa {
         let now = OffsetDateTime::now_utc();
         params.not_before = now - Duration::days(1);
         params.not_after = now + Duration::days(3650);
-        let issuer = CertifiedIssuer::self_signed(params, KeyPair::generate()?)?;
-        Ok(TestCa { issuer })
+        let pair = KeyPair::generate()?;
+        let key = PrivateKeyPem(pair.serialize_pem());
+        let certified = CertifiedIssuer::self_signed(params, pair)?;
+        TestCa::from_pem(&certified.pem(), &key)
+    }
+
+    /// A CA from its certificate and private key (PEM), e.g. a test CA a target trusts for
+    /// client certificates.
+    pub fn from_pem(cert_pem: &str, key: &PrivateKeyPem) -> Result<TestCa, PkiError> {
+        let pair = KeyPair::from_pem(key.expose())?;
+        let issuer = Issuer::from_ca_cert_pem(cert_pem, pair)?;
+        let cert_der = rustls_pki_types::CertificateDer::from_pem_slice(cert_pem.as_bytes())
+            .map_err(|e| PkiError::Certificate(format!("CA certificate is not PEM: {e}")))?
+            .to_vec();
+        Ok(TestCa {
+            issuer,
+            cert_pem: cert_pem.to_owned(),
+            cert_der,
+            key: key.clone(),
+        })
     }
 
     /// The CA certificate, PEM.
     pub fn cert_pem(&self) -> String {
-        self.issuer.pem()
+        self.cert_pem.clone()
     }
 
     /// The CA certificate, DER.
     pub fn cert_der(&self) -> Vec<u8> {
-        self.issuer.der().to_vec()
+        self.cert_der.clone()
+    }
+
+    /// The CA private key (test material: only handed to the harness for the mock).
+    pub fn key_pem(&self) -> &PrivateKeyPem {
+        &self.key
     }
 
     /// A TLS server certificate (ECDSA P-256) for `names` (DNS names; IP literals become IP

@@ -1,6 +1,8 @@
 //! Planning: the catalogue, the profile, the target's capabilities and the filters give the
 //! ordered list of cases, each runnable or skipped with a reason.
 
+pub mod allow;
+
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::config::{Endpoints, Profile, Target};
@@ -65,6 +67,7 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::Resource => target.resource.is_some(),
         Capability::UngrantedScope => target.ungranted_scope.is_some(),
         Capability::Discovery => matches!(target.endpoints, Endpoints::Discovery(_)),
+        Capability::ClientCa => target.client_ca.is_some(),
     };
     (!has).then(|| match cap {
         Capability::PrivateKeyJwt => "needs a private_key_jwt client ([client] auth = \"private_key_jwt\")".to_string(),
@@ -73,6 +76,7 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::Resource => "needs a resource URL (`resource`)".to_string(),
         Capability::UngrantedScope => "needs a scope the client is not granted (`ungranted_scope`)".to_string(),
         Capability::Discovery => "needs a discovery URL (`discovery`); the target gives its endpoints directly".to_string(),
+        Capability::ClientCa => "needs a CA the target trusts for client certificates, with its key ([client_ca] cert and key), to issue trusted certificates with other subjects".to_string(),
     })
 }
 

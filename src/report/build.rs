@@ -52,6 +52,7 @@ pub fn assemble(facts: RunFacts, scenarios: Vec<ScenarioResult>) -> Report {
         complete: facts.complete,
         summary: summarise(&scenarios),
         notices: facts.notices,
+        run_failures: Vec::new(),
         scenarios,
     }
 }

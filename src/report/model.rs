@@ -30,6 +30,10 @@ pub struct Report {
     pub summary: Summary,
     /// Run-level notices shown once at the top (e.g. "discovery failed: ...").
     pub notices: Vec<String>,
+    /// Problems that fail the run although no scenario failed (a stale or expired allow-list
+    /// entry, drift under `--fail-on-drift`). Also listed in `notices`.
+    #[serde(default)]
+    pub run_failures: Vec<String>,
     pub scenarios: Vec<ScenarioResult>,
 }
 
@@ -148,6 +152,9 @@ pub struct StepResult {
     /// Normalised, redacted response used for drift detection.
     pub snapshot: Option<serde_json::Value>,
     pub duration_ms: u64,
+    /// Transport probe steps: every ClientHello sent and what came back (`tlsprobe::ProbeRecord`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -43,7 +43,7 @@ fn label(style: Style, v: Verdict) -> String {
 
 /// The line(s) printed when a scenario finishes.
 pub fn scenario_line(style: Style, r: &ScenarioResult) -> Option<String> {
-    if style.quiet && !matches!(r.verdict, Verdict::Fail | Verdict::Error) {
+    if style.quiet && !matches!(r.verdict, Verdict::Fail | Verdict::Error | Verdict::Drift) {
         return None;
     }
     let mut line = format!("{} {:<34} {}", label(style, r.verdict), r.id, r.title);

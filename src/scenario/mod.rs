@@ -5,6 +5,7 @@ pub mod model;
 pub mod parse;
 
 pub use model::{
-    AssertionSpec, Capability, Endpoint, Expect, Identity, KeyChoice, Scenario, Step, StepOverride,
+    AssertionSpec, Capability, Endpoint, Expect, Identity, KeyChoice, Probe, Scenario, Step,
+    StepOverride,
 };
 pub use parse::{load_dir, parse_scenario};

@@ -52,6 +52,9 @@ pub enum Capability {
     UngrantedScope,
     /// A discovery URL (the target file's `discovery`), for the discovery scenarios.
     Discovery,
+    /// A CA the target trusts for client certificates, with its key (`[client_ca]`), so the
+    /// harness can issue trusted certificates with unregistered or look-alike subjects.
+    ClientCa,
 }
 
 impl Capability {
@@ -63,6 +66,7 @@ impl Capability {
             Capability::Resource => "resource",
             Capability::UngrantedScope => "ungranted_scope",
             Capability::Discovery => "discovery",
+            Capability::ClientCa => "client_ca",
         }
     }
 }
@@ -78,6 +82,24 @@ pub enum Identity {
     MtlsClient,
     /// No TLS client certificate at all.
     None,
+    /// TLS only, generated once per run from the registered client's subject: the same subject
+    /// issued by a fresh CA nobody trusts.
+    UntrustedCa,
+    /// The registered subject, expired yesterday (issued by `[client_ca]` when given, else
+    /// by a harness-made CA).
+    Expired,
+    /// The registered subject, valid only from tomorrow (issuer as for `expired`).
+    NotYetValid,
+    /// The registered subject, self-signed.
+    SelfSigned,
+    /// A subject registered to no client, issued by `[client_ca]`.
+    Unregistered,
+    /// The registered subject plus an extra OU attribute, issued by `[client_ca]`.
+    DnSuperset,
+    /// The registered subject's attributes in reverse order, issued by `[client_ca]`.
+    DnReordered,
+    /// The registered subject with its values upper-cased, issued by `[client_ca]`.
+    DnCaseVariant,
 }
 
 impl Identity {
@@ -87,7 +109,23 @@ impl Identity {
             Identity::SecondClient => "second-client",
             Identity::MtlsClient => "mtls-client",
             Identity::None => "none",
+            Identity::UntrustedCa => "untrusted-ca",
+            Identity::Expired => "expired",
+            Identity::NotYetValid => "not-yet-valid",
+            Identity::SelfSigned => "self-signed",
+            Identity::Unregistered => "unregistered",
+            Identity::DnSuperset => "dn-superset",
+            Identity::DnReordered => "dn-reordered",
+            Identity::DnCaseVariant => "dn-case-variant",
         }
+    }
+
+    /// True for the certificates the harness makes itself (TLS identities only).
+    pub fn is_generated(self) -> bool {
+        !matches!(
+            self,
+            Identity::Client | Identity::SecondClient | Identity::MtlsClient | Identity::None
+        )
     }
 }
 
@@ -102,6 +140,13 @@ pub enum Endpoint {
     /// `GET` the `jwks_uri` named by the discovery document an earlier step of the scenario
     /// fetched (else the run's), without a client certificate.
     Jwks,
+    /// `mtls_endpoint_aliases.token_endpoint` when advertised, else `token_endpoint` (the same
+    /// as `token`, named for clarity in alias scenarios).
+    MtlsAlias,
+    /// The metadata's `token_endpoint` itself, even when an mTLS alias is advertised.
+    TokenEndpoint,
+    /// `http://` + the token endpoint's host, port and path: the request without TLS.
+    PlainHttp,
 }
 
 impl Endpoint {
@@ -109,6 +154,29 @@ impl Endpoint {
     pub fn is_document(self) -> bool {
         matches!(self, Endpoint::Discovery | Endpoint::Jwks)
     }
+}
+
+/// A transport check run instead of an HTTP exchange (`probe = "..."` on a step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Probe {
+    /// Raw-ClientHello rows (`tlsprobe`), against the token endpoint and a distinct alias.
+    #[serde(rename = "tls-10-refused")]
+    Tls10Refused,
+    #[serde(rename = "tls-11-refused")]
+    Tls11Refused,
+    #[serde(rename = "tls-12-bcp195-ok")]
+    Tls12Bcp195Ok,
+    #[serde(rename = "tls-13-supported")]
+    Tls13Supported,
+    #[serde(rename = "tls-13-preferred")]
+    Tls13Preferred,
+    #[serde(rename = "tls12-only-recommended-suites")]
+    Tls12OnlyRecommendedSuites,
+    #[serde(rename = "tls12-dhe-suites")]
+    Tls12DheSuites,
+    /// A full rustls handshake validating the server's chain and name against the trusted roots.
+    ServerCert,
 }
 
 /// What a step expects.
@@ -134,6 +202,11 @@ pub enum Expect {
     /// A metadata document (discovery or JWKS): the judge runs the checks of the catalogue row
     /// named by the scenario id (`judge::discovery`).
     Metadata,
+    /// Never a token: a refused, closed or reset connection, a non-HTTP answer, or an HTTP
+    /// answer without a token all pass (tls-no-plaintext).
+    NoToken,
+    /// The probe's own checks decide (steps with `probe`).
+    ProbeChecks,
 }
 
 impl Expect {
@@ -148,6 +221,8 @@ impl Expect {
             Expect::ResourceOk => "resource-ok",
             Expect::ResourceDenied => "resource-denied",
             Expect::Metadata => "metadata",
+            Expect::NoToken => "no-token",
+            Expect::ProbeChecks => "probe-checks",
         }
     }
 }
@@ -166,6 +241,8 @@ pub struct Step {
     pub tls: Option<Identity>,
     #[serde(default)]
     pub endpoint: Endpoint,
+    /// Run this transport check instead of sending a request (use with `expect = "probe-checks"`).
+    pub probe: Option<Probe>,
     /// HTTP method; default POST for the token endpoint, GET for the resource.
     pub method: Option<String>,
     /// Send the form parameters in the query string instead of the body.

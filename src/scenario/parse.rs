@@ -164,6 +164,18 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
                 .hint("remove `tls`, or write tls = \"none\""));
             }
         }
+        if step.probe.is_some() != (step.expect == Expect::ProbeChecks) {
+            return Err(error_at(
+                text,
+                src,
+                "probe",
+                format!(
+                    "step {n}: `probe` and expect = \"probe-checks\" go together (expect is \"{}\")",
+                    step.expect.as_str()
+                ),
+            )
+            .hint("a probe step is judged by the probe's own checks: write both or neither"));
+        }
         if step.endpoint == Endpoint::Resource
             && step.token_from.is_none()
             && !step.headers.contains_key("authorization")

@@ -1,0 +1,83 @@
+//! `ofpc mock`: the built-in mock OFP for a person, with a ready target file.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::args::MockArgs;
+use crate::errors::InputError;
+use crate::exit_codes;
+use crate::mock::{Fault, MockMaterials, MockOptions, MockServer};
+
+pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
+    if args.list_faults {
+        for f in Fault::ALL {
+            println!("{:<32} {}", f.name(), f.description());
+        }
+        return Ok(exit_codes::OK);
+    }
+    let faults = super::parse_faults(&args.fault)?;
+    let server = MockServer::start(MockOptions {
+        port: args.port,
+        faults,
+        latency_ms: args.latency,
+        ..MockOptions::default()
+    })
+    .await
+    .map_err(|e| {
+        InputError::new(format!("cannot start the mock: {e}"))
+            .hint("pick another --port, or leave it out for a free one")
+    })?;
+    let dir = match args.dir {
+        Some(d) => d,
+        None => tempfile::Builder::new()
+            .prefix("ofpc-mock-")
+            .tempdir()
+            .map_err(|e| InputError::new(format!("cannot create a temporary folder: {e}")))?
+            .keep(),
+    };
+    let file = write_mock_target(server.materials(), &dir)?;
+    println!("mock OFP listening on {}", server.materials().issuer);
+    println!(
+        "target file: {}  (test credentials generated for this run only)",
+        file.display()
+    );
+    println!("try: ofpc run --target {}\n", file.display());
+    print!("{}", std::fs::read_to_string(&file).unwrap_or_default());
+    println!("Ctrl-C to stop.");
+    let _ = tokio::signal::ctrl_c().await;
+    server.shutdown().await;
+    Ok(exit_codes::OK)
+}
+
+/// Writes the mock's test credentials and a target file pointing at them; returns its path.
+pub fn write_mock_target(m: &MockMaterials, dir: &Path) -> Result<PathBuf, InputError> {
+    let write = |name: &str, text: &str| -> Result<(), InputError> {
+        crate::report::write::write_atomic(&dir.join(name), text.as_bytes())
+            .map_err(|e| InputError::new(format!("cannot write {}: {e}", dir.join(name).display())))
+    };
+    write("ca.pem", &m.ca_pem)?;
+    let mut toml = format!(
+        "# Target file for the ofpc built-in mock OFP (test credentials, generated at start).\nname = \"mock\"\nprofile = \"ofm\"\ndiscovery = \"{}\"\nresource = \"{}\"\nca = \"ca.pem\"\nungranted_scope = \"{}\"\n",
+        m.discovery_url, m.resource_url, m.ungranted_scope
+    );
+    for (section, c) in [
+        ("client", &m.client),
+        ("second_client", &m.second_client),
+        ("mtls_client", &m.mtls_client),
+    ] {
+        write(&format!("{section}.pem"), &c.cert_pem)?;
+        write(&format!("{section}.key"), &c.key_pem)?;
+        toml.push_str(&format!(
+            "\n[{section}]\nclient_id = \"{}\"\nauth = \"{}\"\ntransport_cert = \"{section}.pem\"\ntransport_key = \"{section}.key\"\nscope = \"{}\"\n",
+            c.client_id, c.auth, c.scope
+        ));
+        if let (Some(key), Some(kid)) = (&c.signing_key_pem, &c.signing_kid) {
+            write(&format!("{section}-signing.key"), key)?;
+            toml.push_str(&format!(
+                "signing_key = \"{section}-signing.key\"\nsigning_kid = \"{kid}\"\n"
+            ));
+        }
+    }
+    let path = dir.join("target.toml");
+    write("target.toml", &toml)?;
+    Ok(path)
+}

@@ -1,0 +1,44 @@
+//! `ofpc report diff A B` and `ofpc report render REPORT --format ...`.
+
+use crate::cli::args::{RenderFormat, ReportCommand};
+use crate::errors::InputError;
+use crate::exit_codes;
+use crate::report::{html, json, junit, markdown};
+use crate::snapshot::diff::{diff_reports, render_diff};
+
+pub fn report_command(cmd: ReportCommand) -> Result<u8, InputError> {
+    match cmd {
+        ReportCommand::Diff { baseline, current } => {
+            let a = json::read(&baseline)?;
+            let b = json::read(&current)?;
+            let drifts = diff_reports(&a, &b);
+            print!("{}", render_diff(&drifts));
+            Ok(if drifts.is_empty() {
+                exit_codes::OK
+            } else {
+                exit_codes::FAILURES
+            })
+        }
+        ReportCommand::Render {
+            report,
+            format,
+            out,
+        } => {
+            let r = json::read(&report)?;
+            let text = match format {
+                RenderFormat::Html => html::render(&r),
+                RenderFormat::Md => markdown::render(&r),
+                RenderFormat::Junit => junit::render(&r),
+            };
+            match out {
+                Some(path) => {
+                    crate::report::write::write_atomic(&path, text.as_bytes()).map_err(|e| {
+                        InputError::new(format!("cannot write {}: {e}", path.display()))
+                    })?
+                }
+                None => print!("{text}"),
+            }
+            Ok(exit_codes::OK)
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! `ofpc run`: plan, execute, judge, then the allow-list, the baseline, the reports, the exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use crate::cli::args::{OutputFormat, RunArgs};
+use crate::config::{Target, load_target};
+use crate::errors::InputError;
+use crate::execute::{RunEvent, RunInput, run};
+use crate::mock::{MockOptions, MockServer};
+use crate::plan::{Filters, allow, plan};
+use crate::report::build::{RunFacts, assemble};
+use crate::report::model::{Report, TargetInfo, Verdict};
+use crate::report::terminal::{Style, scenario_line, summary};
+use crate::report::{html, json, junit, markdown, write::write_atomic};
+use crate::snapshot::diff::diff_reports;
+use crate::snapshot::normalise::normalise;
+
+/// Resolved options of a run.
+pub struct RunOptions {
+    pub out: PathBuf,
+    pub style: Style,
+    pub format: OutputFormat,
+    pub faults: Vec<String>,
+    pub mock: bool,
+}
+
+pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
+    let profile_flag = super::parse_profile(args.profile.as_deref())?;
+    let faults = super::parse_faults(&args.fault)?;
+    let scenarios = super::load_scenarios(args.scenarios.as_deref())?;
+    let filters = Filters::new(&args.only, &args.skip)?;
+    let known_ids: Vec<String> = scenarios.iter().map(|s| s.id.clone()).collect();
+    let allow_entries = args
+        .allow
+        .as_deref()
+        .map(|p| allow::load(p, &known_ids))
+        .transpose()?;
+    let baseline = args.baseline.as_deref().map(json::read).transpose()?;
+    // Every input is checked; only now is anything started or sent.
+    let (target, mock) = match &args.target {
+        Some(path) => {
+            if !faults.is_empty() {
+                return Err(InputError::new("--fault applies to the built-in mock only")
+                    .hint("leave out --target to test the mock with faults"));
+            }
+            (load_target(path, profile_flag)?, None)
+        }
+        None => {
+            let server = MockServer::start(MockOptions {
+                faults: faults.clone(),
+                ..MockOptions::default()
+            })
+            .await
+            .map_err(|e| InputError::new(format!("cannot start the built-in mock: {e}")))?;
+            let target = Target::from_mock(server.materials(), profile_flag.unwrap_or_default())?;
+            (target, Some(server))
+        }
+    };
+    let options = RunOptions {
+        out: args.out.clone(),
+        style: Style::detect(args.quiet || args.format == OutputFormat::Json),
+        format: args.format,
+        faults: faults.iter().map(|f| f.name().to_string()).collect(),
+        mock: mock.is_some(),
+    };
+    let cases = plan(scenarios, &target, target.profile, &filters);
+    let mut report = execute(target, cases, &options).await;
+    if let Some(server) = mock {
+        server.shutdown().await;
+    }
+    finish_report(
+        &mut report,
+        allow_entries.as_deref(),
+        baseline.as_ref(),
+        args.fail_on_drift,
+    );
+    let path = write_outputs(&report, &options.out)?;
+    match options.format {
+        OutputFormat::Json => print!("{}", json::render(&report)),
+        OutputFormat::Text => {
+            // Verdicts the allow-list and the baseline changed after the live lines were printed.
+            let changed: Vec<String> = report
+                .scenarios
+                .iter()
+                .filter(|s| matches!(s.verdict, Verdict::Drift | Verdict::KnownDeviation))
+                .filter_map(|s| {
+                    scenario_line(
+                        Style {
+                            quiet: false,
+                            ..options.style
+                        },
+                        s,
+                    )
+                })
+                .collect();
+            if !changed.is_empty() {
+                println!(
+                    "\nafter the allow-list and the baseline:\n{}",
+                    changed.join("\n")
+                );
+            }
+            for failure in &report.run_failures {
+                println!("run failure: {failure}");
+            }
+            print!("{}", summary(options.style, &report, &path));
+        }
+    }
+    Ok(super::exit_code(&report, args.strict))
+}
+
+fn timestamp(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Runs the planned cases and returns the report (snapshots filled in), printing as it goes.
+pub async fn execute(
+    target: Target,
+    cases: Vec<crate::plan::Case>,
+    options: &RunOptions,
+) -> Report {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    let ctrl_c = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, Ordering::SeqCst);
+        }
+    });
+    let started_at = time::OffsetDateTime::now_utc();
+    let clock = Instant::now();
+    let target_name = target.name.clone();
+    let profile = target.profile;
+    let style = options.style;
+    let text = options.format == OutputFormat::Text;
+    let bar = (text && !style.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(cases.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let outcome = run(
+        RunInput {
+            target,
+            profile,
+            cases,
+            interrupted: interrupted.clone(),
+        },
+        |event| match event {
+            RunEvent::Started { notices, .. } => {
+                for n in notices {
+                    eprintln!("notice: {n}");
+                }
+            }
+            RunEvent::ScenarioFinished { result, .. } => {
+                let line = if text {
+                    scenario_line(style, result)
+                } else {
+                    None
+                };
+                match (&bar, line) {
+                    (Some(bar), Some(line)) => {
+                        bar.println(line);
+                        bar.inc(1);
+                    }
+                    (Some(bar), None) => bar.inc(1),
+                    (None, Some(line)) => println!("{line}"),
+                    (None, None) => {}
+                }
+                if let Some(bar) = &bar {
+                    bar.set_message(result.id.clone());
+                }
+            }
+        },
+    )
+    .await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    ctrl_c.abort();
+    let finished_at = time::OffsetDateTime::now_utc();
+    let run_id = format!(
+        "{}-{}",
+        started_at
+            .format(time::macros::format_description!(
+                "[year][month][day]T[hour][minute][second]Z"
+            ))
+            .unwrap_or_default(),
+        sanitize(&target_name)
+    );
+    let (issuer, token_endpoint) = outcome
+        .resolved
+        .as_ref()
+        .map(|r| (r.issuer.clone(), r.token_url().to_string()))
+        .unwrap_or_default();
+    let mut results = outcome.results;
+    for step in results.iter_mut().flat_map(|r| r.steps.iter_mut()) {
+        step.snapshot = Some(normalise(&step.outcome));
+    }
+    assemble(
+        RunFacts {
+            run_id,
+            target: TargetInfo {
+                name: target_name,
+                issuer,
+                token_endpoint,
+                mock: options.mock,
+                faults: options.faults.clone(),
+            },
+            profile: profile.as_str().to_string(),
+            started_at: timestamp(started_at),
+            finished_at: timestamp(finished_at),
+            duration_ms: clock.elapsed().as_millis() as u64,
+            complete: outcome.complete && !interrupted.load(Ordering::SeqCst),
+            notices: outcome.notices,
+        },
+        results,
+    )
+}
+
+/// Applies the allow-list and the baseline to a finished report.
+pub fn finish_report(
+    report: &mut Report,
+    allow: Option<&[allow::AllowEntry]>,
+    baseline: Option<&Report>,
+    fail_on_drift: bool,
+) {
+    if let Some(entries) = allow {
+        allow::apply(report, entries, time::OffsetDateTime::now_utc().date());
+    }
+    if let Some(baseline) = baseline {
+        for drift in diff_reports(baseline, report) {
+            let Some(scenario) = report.scenarios.iter_mut().find(|s| s.id == drift.id) else {
+                continue;
+            };
+            let changes = drift.changes.join("; ");
+            if scenario.verdict == Verdict::Pass {
+                scenario.verdict = Verdict::Drift;
+            }
+            scenario.reason = Some(match &scenario.reason {
+                Some(r) => format!("{r}; drift from baseline: {changes}"),
+                None => format!("drift from baseline: {changes}"),
+            });
+            if fail_on_drift {
+                report
+                    .run_failures
+                    .push(format!("{}: drift from baseline: {changes}", drift.id));
+            }
+        }
+        if fail_on_drift {
+            let failures = report.run_failures.clone();
+            report.notices.extend(
+                failures
+                    .into_iter()
+                    .filter(|f| f.contains("drift from baseline")),
+            );
+        }
+        report.summary = crate::report::build::summarise(&report.scenarios);
+    }
+}
+
+/// Writes report.json, junit.xml, report.md and report.html into a new folder under `out`,
+/// each atomically. Returns the path of report.json.
+pub fn write_outputs(report: &Report, out: &Path) -> Result<PathBuf, InputError> {
+    let dir = unique_dir(out, &report.run_id);
+    let files: [(&str, String); 4] = [
+        ("junit.xml", junit::render(report)),
+        ("report.md", markdown::render(report)),
+        ("report.html", html::render(report)),
+        ("report.json", json::render(report)),
+    ];
+    for (name, text) in &files {
+        let path = dir.join(name);
+        write_atomic(&path, text.as_bytes()).map_err(|e| {
+            InputError::new(format!("cannot write {}: {e}", path.display()))
+                .hint("check that --out names a writable folder")
+        })?;
+    }
+    Ok(dir.join("report.json"))
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn unique_dir(out: &Path, run_id: &str) -> PathBuf {
+    let mut dir = out.join(run_id);
+    let mut n = 2;
+    while dir.exists() {
+        dir = out.join(format!("{run_id}-{n}"));
+        n += 1;
+    }
+    dir
+}
