@@ -14,7 +14,8 @@ use ofp_conformance::report::model::{CheckStatus, Verdict};
 /// Every scenario that must not pass when the fault is on; all others must pass.
 /// `ALL` means every scenario in the catalogue.
 const ALL: &[&str] = &["*"];
-/// Every scenario that gets an HTTP answer: all but the transport rows.
+/// Every scenario that sends a token or resource request and gets an HTTP answer: all but the
+/// transport rows and the discovery rows (which fetch public metadata, with no interaction id).
 const ALL_HTTP: &[&str] = &["*http"];
 /// Transport rows the rustls mock always passes; the named tests prove each can fail.
 const PROVEN_ELSEWHERE: &[(&str, &str)] = &[
@@ -418,7 +419,61 @@ const MATRIX: &[(&str, &[&str])] = &[
     // Forces JWT access tokens, so bind-cnf-x5t becomes observable.
     ("wrong-cnf", GRANTED),
     ("reuse-access-token", &["bind-at-unique"]),
+    // The discovery document is unusable: every discovery scenario fails with what it
+    // received; every other scenario is Skipped (see `SKIPS_THE_REST`).
+    (
+        "discovery-not-json",
+        &[
+            "disc-auth-methods",
+            "disc-auth-methods-weak",
+            "disc-auth-signing-algs",
+            "disc-fetch",
+            "disc-grant-cc",
+            "disc-grant-no-ropc",
+            "disc-issuer-match",
+            "disc-issuer-url",
+            "disc-jwks",
+            "disc-mtls-aliases",
+            "disc-mtls-bound",
+            "disc-registration-endpoint",
+            "disc-schema",
+            "disc-scopes-syntax",
+            "disc-token-endpoint",
+        ],
+    ),
+    ("discovery-no-token-endpoint", &["disc-token-endpoint"]),
+    ("discovery-wrong-content-type", &["disc-fetch"]),
+    ("discovery-issuer-mismatch", &["disc-issuer-match"]),
+    (
+        "discovery-issuer-not-https",
+        &["disc-issuer-match", "disc-issuer-url"],
+    ),
+    ("discovery-schema-violation", &["disc-schema"]),
+    ("discovery-missing-auth-method", &["disc-auth-methods"]),
+    // A warn-severity row: the scenario warns, nothing fails (exit 0 unless --strict).
+    ("discovery-weak-auth-methods", &["disc-auth-methods-weak"]),
+    ("discovery-advertise-alg-none", &["disc-auth-signing-algs"]),
+    ("discovery-no-bound-tokens-flag", &["disc-mtls-bound"]),
+    ("discovery-no-client-credentials-grant", &["disc-grant-cc"]),
+    (
+        "discovery-advertise-password-grant",
+        &["disc-grant-no-ropc"],
+    ),
+    ("discovery-bad-aliases", &["disc-mtls-aliases"]),
+    (
+        "discovery-http-registration-endpoint",
+        &["disc-registration-endpoint"],
+    ),
+    ("discovery-bad-scopes", &["disc-scopes-syntax"]),
+    ("jwks-private-key", &["disc-jwks"]),
+    ("jwks-symmetric-key", &["disc-jwks"]),
+    ("jwks-duplicate-kid", &["disc-jwks"]),
+    ("jwks-small-key", &["disc-jwks"]),
 ];
+
+/// Faults that leave the run without usable endpoints: besides their MATRIX row (which must
+/// not pass), every scenario outside the discovery category must be Skip (not Fail or Error).
+const SKIPS_THE_REST: &[&str] = &["discovery-not-json", "discovery-no-token-endpoint"];
 
 /// Step checks each fault must make fail or warn somewhere in its run. Together the rows cover
 /// every check id the strict run produces (`judge_step`), except those in `NO_FAULT`.
@@ -569,11 +624,14 @@ async fn every_fault_fails_exactly_its_scenarios() {
             .unwrap()
             .expect("PKI"),
     );
-    let all_ids: BTreeSet<String> = ofp_conformance::app::load_scenarios(None)
-        .expect("catalogue")
-        .into_iter()
-        .map(|s| s.id)
+    let catalogue = ofp_conformance::app::load_scenarios(None).expect("catalogue");
+    let all_ids: BTreeSet<String> = catalogue.iter().map(|s| s.id.clone()).collect();
+    let discovery: BTreeSet<String> = catalogue
+        .iter()
+        .filter(|s| s.category == "discovery")
+        .map(|s| s.id.clone())
         .collect();
+    let non_discovery: BTreeSet<String> = all_ids.difference(&discovery).cloned().collect();
 
     // Every fault has a row, every row names a fault and known scenarios.
     let rows: BTreeMap<&str, &[&str]> = MATRIX.iter().copied().collect();
@@ -645,16 +703,27 @@ async fn every_fault_fails_exactly_its_scenarios() {
             }
         }
         let bad = facts.bad;
-        let got: BTreeSet<String> = bad
+        let mut got: BTreeSet<String> = bad
             .iter()
             .map(|b| b.split('=').next().unwrap_or_default().to_string())
             .collect();
+        if SKIPS_THE_REST.contains(&name) {
+            let wrong: Vec<&String> = non_discovery
+                .iter()
+                .filter(|id| !bad.contains(&format!("{id}=skip")))
+                .collect();
+            if !wrong.is_empty() {
+                mismatches.push(format!("{name}: expected Skip for {wrong:?}, got {bad:?}"));
+            }
+            got.retain(|id| !non_discovery.contains(id));
+        }
         let expected: BTreeSet<String> = if rows[name] == ALL {
             all_ids.clone()
         } else if rows[name] == ALL_HTTP {
             all_ids
                 .iter()
                 .filter(|id| !PROVEN_ELSEWHERE.iter().any(|(p, _)| p == id))
+                .filter(|id| !discovery.contains(*id))
                 .cloned()
                 .collect()
         } else {

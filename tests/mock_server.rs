@@ -711,6 +711,94 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 .expect("discovery");
             format!("{:?}", r.headers().get("x-fapi-interaction-id"))
         }
+        Fault::DiscoveryNotJson
+        | Fault::DiscoveryWrongContentType
+        | Fault::DiscoveryNoTokenEndpoint
+        | Fault::DiscoveryIssuerMismatch
+        | Fault::DiscoveryIssuerNotHttps
+        | Fault::DiscoverySchemaViolation
+        | Fault::DiscoveryMissingAuthMethod
+        | Fault::DiscoveryWeakAuthMethods
+        | Fault::DiscoveryAdvertiseAlgNone
+        | Fault::DiscoveryNoBoundTokensFlag
+        | Fault::DiscoveryNoClientCredentialsGrant
+        | Fault::DiscoveryAdvertisePasswordGrant
+        | Fault::DiscoveryBadAliases
+        | Fault::DiscoveryHttpRegistrationEndpoint
+        | Fault::DiscoveryBadScopes => {
+            let r = http(server, None)
+                .get(&m.discovery_url)
+                .send()
+                .await
+                .expect("discovery");
+            let content_type = r.headers()["content-type"]
+                .to_str()
+                .unwrap_or_default()
+                .to_owned();
+            let bytes = r.bytes().await.expect("body");
+            let Ok(doc) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+                return format!("{content_type}, not JSON");
+            };
+            // Port-free projections of the member each fault changes.
+            let scheme = |v: &serde_json::Value| {
+                v.as_str().map_or("absent".to_owned(), |s| {
+                    s.split(':').next().unwrap_or("").to_owned()
+                })
+            };
+            match fault {
+                Fault::DiscoveryWrongContentType => content_type,
+                Fault::DiscoveryNotJson => "JSON".to_owned(),
+                Fault::DiscoveryNoTokenEndpoint => scheme(&doc["token_endpoint"]),
+                Fault::DiscoveryIssuerMismatch => (doc["issuer"] == m.issuer.as_str()).to_string(),
+                Fault::DiscoveryIssuerNotHttps => scheme(&doc["issuer"]),
+                Fault::DiscoverySchemaViolation => {
+                    doc["code_challenge_methods_supported"].to_string()
+                }
+                Fault::DiscoveryMissingAuthMethod | Fault::DiscoveryWeakAuthMethods => {
+                    doc["token_endpoint_auth_methods_supported"].to_string()
+                }
+                Fault::DiscoveryAdvertiseAlgNone => {
+                    doc["token_endpoint_auth_signing_alg_values_supported"].to_string()
+                }
+                Fault::DiscoveryNoBoundTokensFlag => {
+                    doc["tls_client_certificate_bound_access_tokens"].to_string()
+                }
+                Fault::DiscoveryNoClientCredentialsGrant
+                | Fault::DiscoveryAdvertisePasswordGrant => {
+                    doc["grant_types_supported"].to_string()
+                }
+                Fault::DiscoveryBadAliases => doc["mtls_endpoint_aliases"]
+                    .as_object()
+                    .map_or("absent".to_owned(), |a| {
+                        a.keys().cloned().collect::<Vec<_>>().join(",")
+                    }),
+                Fault::DiscoveryHttpRegistrationEndpoint => scheme(&doc["registration_endpoint"]),
+                _ => doc["scopes_supported"].to_string(),
+            }
+        }
+        Fault::JwksPrivateKey
+        | Fault::JwksSymmetricKey
+        | Fault::JwksDuplicateKid
+        | Fault::JwksSmallKey => {
+            let jwks = http(server, None)
+                .get(format!("{}/jwks", m.issuer))
+                .send()
+                .await
+                .expect("jwks")
+                .json_or_value()
+                .await;
+            let keys = jwks["keys"].as_array().cloned().unwrap_or_default();
+            keys.iter()
+                .map(|k| {
+                    format!(
+                        "{}{}",
+                        k["kty"].as_str().unwrap_or("?"),
+                        if k.get("d").is_some() { "+d" } else { "" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        }
         Fault::WrongErrorStatus => {
             let jwt = sign_with(one, Algorithm::RS256, &pk_claims());
             status(
@@ -825,6 +913,39 @@ fn expected(fault: Fault) -> (&'static str, &'static str) {
         ),
         Fault::NoInteractionIdEcho => ("Some(\"id-1\")", "None"),
         Fault::WrongErrorStatus => ("401", "403"),
+        Fault::DiscoveryNotJson => ("JSON", "text/html; charset=utf-8, not JSON"),
+        Fault::DiscoveryWrongContentType => ("application/json", "text/plain"),
+        Fault::DiscoveryNoTokenEndpoint => ("https", "absent"),
+        Fault::DiscoveryIssuerMismatch => ("true", "false"),
+        Fault::DiscoveryIssuerNotHttps => ("https", "http"),
+        Fault::DiscoverySchemaViolation => ("null", "\"S256\""),
+        Fault::DiscoveryMissingAuthMethod => (
+            r#"["private_key_jwt","tls_client_auth"]"#,
+            r#"["private_key_jwt"]"#,
+        ),
+        Fault::DiscoveryWeakAuthMethods => (
+            r#"["private_key_jwt","tls_client_auth"]"#,
+            r#"["private_key_jwt","tls_client_auth","client_secret_basic","client_secret_post"]"#,
+        ),
+        Fault::DiscoveryAdvertiseAlgNone => (r#"["PS256","ES256"]"#, r#"["PS256","ES256","none"]"#),
+        Fault::DiscoveryNoBoundTokensFlag => ("true", "null"),
+        Fault::DiscoveryNoClientCredentialsGrant => {
+            (r#"["client_credentials"]"#, r#"["authorization_code"]"#)
+        }
+        Fault::DiscoveryAdvertisePasswordGrant => (
+            r#"["client_credentials"]"#,
+            r#"["client_credentials","password"]"#,
+        ),
+        Fault::DiscoveryBadAliases => ("absent", "authorization_endpoint,revocation_endpoint"),
+        Fault::DiscoveryHttpRegistrationEndpoint => ("absent", "http"),
+        Fault::DiscoveryBadScopes => (
+            r#"["accounts","profile"]"#,
+            r#"["accounts","profile","open banking"]"#,
+        ),
+        Fault::JwksPrivateKey => ("EC", "EC+d"),
+        Fault::JwksSymmetricKey => ("EC", "EC,oct"),
+        Fault::JwksDuplicateKid => ("EC", "EC,EC"),
+        Fault::JwksSmallKey => ("EC", "EC,RSA"),
         Fault::AcceptAlgNone
         | Fault::AcceptRs256
         | Fault::AcceptHs256PublicKey
@@ -1081,15 +1202,35 @@ async fn handshake_requires_a_certificate_when_asked() {
         ..MockOptions::default()
     })
     .await;
+    let m = server.materials().clone();
+    // The discovery document stays public; the advertised mTLS alias requires a certificate.
     let bare = http(&server, None);
-    let result = bare.get(&server.materials().discovery_url).send().await;
-    assert!(result.is_err(), "handshake without a certificate succeeded");
-    let with_cert = http(&server, Some(&server.materials().client));
-    let response = with_cert
-        .get(&server.materials().discovery_url)
+    let doc = bare
+        .get(&m.discovery_url)
         .send()
         .await
-        .expect("discovery");
+        .expect("discovery")
+        .json_or_value()
+        .await;
+    let alias = m.mtls_token_endpoint.clone().expect("an mTLS alias");
+    assert_eq!(
+        doc["mtls_endpoint_aliases"]["token_endpoint"],
+        alias.as_str()
+    );
+    assert_ne!(alias, m.token_endpoint);
+    let form = format!(
+        "grant_type=client_credentials&client_id={}",
+        m.mtls_client.client_id
+    );
+    let result = bare
+        .post(&alias)
+        .header("content-type", FORM)
+        .body(form.clone())
+        .send()
+        .await;
+    assert!(result.is_err(), "handshake without a certificate succeeded");
+    let with_cert = http(&server, Some(&m.mtls_client));
+    let response = send(&with_cert, reqwest::Method::POST, &alias, FORM, form).await;
     assert_eq!(response.status().as_u16(), 200);
     server.shutdown().await;
 }

@@ -27,8 +27,43 @@ impl Resolved {
     }
 }
 
-/// Fetches and reads the metadata. `Err` is a one-line reason shown at the top of the run.
-pub async fn resolve(target: &Target, transport: &Transport) -> Result<Resolved, String> {
+/// Why the run's endpoints could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveryFailure {
+    /// One line, shown once at the top of the run.
+    pub reason: String,
+    /// No HTTP answer at all (refused, timeout, DNS, TLS): nothing can be tested. Otherwise the
+    /// server answered with an unusable document: the discovery scenarios still run and report
+    /// what they received, and the others are skipped.
+    pub unreachable: bool,
+}
+
+impl Resolved {
+    /// Stands in for the endpoints when discovery answered with an unusable document, so that
+    /// the discovery scenarios (which fetch their documents themselves) can still run.
+    pub fn unusable(target: &Target) -> Resolved {
+        Resolved {
+            issuer: String::new(),
+            token_endpoint: String::new(),
+            mtls_token_endpoint: None,
+            resource: target.resource.clone(),
+            metadata: None,
+        }
+    }
+}
+
+/// Fetches and reads the metadata.
+pub async fn resolve(target: &Target, transport: &Transport) -> Result<Resolved, DiscoveryFailure> {
+    resolve_inner(target, transport)
+        .await
+        .map_err(|(reason, unreachable)| DiscoveryFailure {
+            reason,
+            unreachable,
+        })
+}
+
+/// `Err((reason, unreachable))`.
+async fn resolve_inner(target: &Target, transport: &Transport) -> Result<Resolved, (String, bool)> {
     let url = match &target.endpoints {
         Endpoints::Static {
             issuer,
@@ -44,7 +79,7 @@ pub async fn resolve(target: &Target, transport: &Transport) -> Result<Resolved,
         }
         Endpoints::Discovery(url) => url.clone(),
     };
-    let parsed = Url::parse(&url)?;
+    let parsed = Url::parse(&url).map_err(|e| (e, true))?;
     let request = WireRequest {
         method: "GET".into(),
         url: parsed,
@@ -60,26 +95,28 @@ pub async fn resolve(target: &Target, transport: &Transport) -> Result<Resolved,
     let response = transport
         .send(&request, "none", None)
         .await
-        .map_err(|f| format!("discovery at {url} failed: {}", f.message))?;
+        .map_err(|f| (format!("discovery at {url} failed: {}", f.message), true))?;
+    let bad = |reason: String| (reason, false);
     if response.status != 200 {
-        return Err(format!(
+        return Err(bad(format!(
             "discovery at {url} answered HTTP {}",
             response.status
-        ));
+        )));
     }
     let doc: Value = serde_json::from_slice(&response.body)
-        .map_err(|e| format!("discovery at {url} did not return JSON: {e}"))?;
+        .map_err(|e| bad(format!("discovery at {url} did not return JSON: {e}")))?;
     let issuer = doc
         .get("issuer")
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("discovery at {url} has no `issuer`"))?
+        .ok_or_else(|| bad(format!("discovery at {url} has no `issuer`")))?
         .to_string();
     let token_endpoint = doc
         .get("token_endpoint")
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("discovery at {url} has no `token_endpoint`"))?
+        .ok_or_else(|| bad(format!("discovery at {url} has no `token_endpoint`")))?
         .to_string();
-    Url::parse(&token_endpoint).map_err(|e| format!("discovery at {url}: token_endpoint {e}"))?;
+    Url::parse(&token_endpoint)
+        .map_err(|e| bad(format!("discovery at {url}: token_endpoint {e}")))?;
     let mtls_token_endpoint = doc
         .get("mtls_endpoint_aliases")
         .and_then(|a| a.get("token_endpoint"))

@@ -8,4 +8,4 @@ pub mod request;
 pub mod runner;
 pub mod transport;
 
-pub use runner::{RunEvent, RunInput, run};
+pub use runner::{RunEvent, RunInput, RunOutcome, run};

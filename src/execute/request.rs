@@ -7,7 +7,7 @@ use rustls::sign::CertifiedKey;
 
 use super::discovery::Resolved;
 use super::transport::{WireRequest, url_lite::Url};
-use crate::config::{Audience, Client, Target};
+use crate::config::{Audience, Client, Endpoints, Target};
 use crate::jose::assertion::{AssertionContext, build_assertion, fill};
 use crate::oauth::{AuthMethod, JWT_BEARER, Secret};
 use crate::scenario::{Capability, Endpoint, Identity, Scenario, Step};
@@ -19,6 +19,8 @@ pub struct ScenarioState {
     pub tokens: Vec<Option<Secret>>,
     /// Client assertion sent by step i, if any.
     pub assertions: Vec<Option<Secret>>,
+    /// The discovery document the latest discovery step received, if it was a JSON object.
+    pub metadata: Option<serde_json::Value>,
 }
 
 /// A built step.
@@ -136,6 +138,9 @@ pub fn build(
     state: &ScenarioState,
     now: i64,
 ) -> Result<Built, String> {
+    if step.endpoint.is_document() {
+        return build_document(target, resolved, step, state);
+    }
     let client = client_for(target, scenario, step.client).ok_or_else(|| {
         format!(
             "the target has no client for the role `{}`",
@@ -285,6 +290,9 @@ pub fn build(
                 (method, url, encoded.into_bytes())
             }
         }
+        Endpoint::Discovery | Endpoint::Jwks => {
+            return build_document(target, resolved, step, state);
+        }
         Endpoint::Resource => {
             let resource = resolved
                 .resource
@@ -372,5 +380,67 @@ pub fn build(
         assertion,
         interaction_id,
         requested_scope,
+    })
+}
+
+/// Builds a `GET` of a public metadata document: the discovery URL, or the `jwks_uri` of the
+/// document an earlier step fetched (else the run's). No client certificate, no interaction id.
+fn build_document(
+    target: &Target,
+    resolved: &Resolved,
+    step: &Step,
+    state: &ScenarioState,
+) -> Result<Built, String> {
+    let (url, accept) = match step.endpoint {
+        Endpoint::Jwks => {
+            let metadata = state.metadata.as_ref().or(resolved.metadata.as_ref());
+            let uri = metadata
+                .and_then(|m| m.get("jwks_uri"))
+                .and_then(serde_json::Value::as_str)
+                .ok_or("the discovery document names no jwks_uri")?;
+            (
+                uri.to_string(),
+                "application/jwk-set+json, application/json",
+            )
+        }
+        _ => match &target.endpoints {
+            Endpoints::Discovery(url) => (url.clone(), "application/json"),
+            Endpoints::Static { .. } => {
+                return Err("the target gives its endpoints directly (no `discovery` URL)".into());
+            }
+        },
+    };
+    let mut headers: Vec<(String, String)> = vec![
+        (
+            "user-agent".into(),
+            concat!("ofpc/", env!("CARGO_PKG_VERSION")).into(),
+        ),
+        ("accept".into(), accept.into()),
+    ];
+    for (k, v) in &step.headers {
+        let name = k.to_ascii_lowercase();
+        headers.retain(|(h, _)| *h != name);
+        headers.push((name, v.clone()));
+    }
+    headers.retain(|(h, _)| {
+        !step
+            .remove_headers
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(h))
+    });
+    Ok(Built {
+        wire: WireRequest {
+            method: step.method.clone().unwrap_or_else(|| "GET".into()),
+            url: Url::parse(&url)?,
+            headers,
+            body: Vec::new(),
+        },
+        tls_label: "none",
+        tls_identity: None,
+        cert_subject: None,
+        cert_thumbprint: None,
+        assertion: None,
+        interaction_id: None,
+        requested_scope: None,
     })
 }

@@ -18,7 +18,7 @@ use crate::report::model::{
     Verdict,
 };
 use crate::report::model::{CheckResult, CheckStatus, Severity};
-use crate::scenario::{Expect, Identity, Probe, Scenario, Step};
+use crate::scenario::{Endpoint, Expect, Identity, Probe, Scenario, Step};
 use crate::tlsprobe::{ProbeTarget, TransportCheck, run_check};
 
 /// What the terminal (or any listener) hears while the run goes on.
@@ -83,10 +83,22 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
     let redactor = Redactor::default();
     let identities = IdentityFactory::new(input.target.client_ca.clone());
     let mut notices = Vec::new();
+    // With an unusable document (not JSON, no token_endpoint, ...) the discovery scenarios
+    // still run against a stand-in and report what they received, and the others are
+    // skipped. Unreachable means every scenario is an Error; so does an unusable document
+    // when no discovery scenario runs (e.g. `--only 'jwt-*'`), as nothing would report it.
+    let mut unusable = None;
     let resolved = match resolve(&input.target, &transport).await {
         Ok(r) => Some(r),
-        Err(reason) => {
-            notices.push(reason);
+        Err(failure) => {
+            notices.push(failure.reason);
+            let reported = input
+                .cases
+                .iter()
+                .any(|c| c.skip.is_none() && c.scenario.fetches_own_documents());
+            if !failure.unreachable && reported {
+                unusable = Some(Resolved::unusable(&input.target));
+            }
             None
         }
     };
@@ -101,26 +113,32 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
             complete = false;
             break;
         }
+        let notice = || notices.first().map_or("discovery failed", String::as_str);
+        let ctx = |resolved| Ctx {
+            input: &input,
+            resolved,
+            transport: &transport,
+            redactor: &redactor,
+            identities: &identities,
+        };
         let result = match (&case.skip, &resolved) {
             (Some(reason), _) => skipped(&case.scenario, reason.clone(), Verdict::Skip),
-            (None, None) => skipped(
-                &case.scenario,
-                format!(
-                    "not run: {}",
-                    notices.first().map_or("discovery failed", String::as_str)
+            (None, None) => match &unusable {
+                Some(stand_in) if case.scenario.fetches_own_documents() => {
+                    run_scenario(&ctx(stand_in), &case.scenario).await
+                }
+                Some(_) => skipped(
+                    &case.scenario,
+                    format!("not run: {}", notice()),
+                    Verdict::Skip,
                 ),
-                Verdict::Error,
-            ),
-            (None, Some(resolved)) => {
-                let ctx = Ctx {
-                    input: &input,
-                    resolved,
-                    transport: &transport,
-                    redactor: &redactor,
-                    identities: &identities,
-                };
-                run_scenario(&ctx, &case.scenario).await
-            }
+                None => skipped(
+                    &case.scenario,
+                    format!("not run: {}", notice()),
+                    Verdict::Error,
+                ),
+            },
+            (None, Some(resolved)) => run_scenario(&ctx(resolved), &case.scenario).await,
         };
         on_event(RunEvent::ScenarioFinished {
             index,
@@ -291,21 +309,32 @@ async fn run_step(
                 .map(crate::oauth::Secret::new);
         }
     }
-    let checks = judge_step(&JudgeInput {
-        expect,
-        errors: &errors,
-        statuses: &statuses,
-        severity: profile_override
-            .and_then(|o| o.severity)
-            .unwrap_or(scenario.severity),
-        profile: input.profile,
-        outcome: &outcome,
-        cert_thumbprint: built.cert_thumbprint.as_deref(),
-        requested_scope: built.requested_scope.as_deref(),
-        interaction_id: built.interaction_id.as_deref(),
-        earlier_tokens: &state.tokens,
-        authorization_sent: built.wire.headers.iter().any(|(k, _)| k == "authorization"),
-    });
+    if step.endpoint == Endpoint::Discovery {
+        state.metadata = outcome.as_ref().ok().and_then(|r| {
+            serde_json::from_slice::<serde_json::Value>(&r.body)
+                .ok()
+                .filter(serde_json::Value::is_object)
+        });
+    }
+    let checks = if expect == Expect::Metadata {
+        metadata_checks(input, scenario, step, &outcome)
+    } else {
+        judge_step(&JudgeInput {
+            expect,
+            errors: &errors,
+            statuses: &statuses,
+            severity: profile_override
+                .and_then(|o| o.severity)
+                .unwrap_or(scenario.severity),
+            profile: input.profile,
+            outcome: &outcome,
+            cert_thumbprint: built.cert_thumbprint.as_deref(),
+            requested_scope: built.requested_scope.as_deref(),
+            interaction_id: built.interaction_id.as_deref(),
+            earlier_tokens: &state.tokens,
+            authorization_sent: built.wire.headers.iter().any(|(k, _)| k == "authorization"),
+        })
+    };
     let request = RequestRecord {
         method: built.wire.method.clone(),
         url: redactor.apply(&built.wire.url.to_string()),
@@ -536,4 +565,49 @@ async fn server_cert_step(
     // Only the certificate check decides: the request is a carrier.
     result.checks = checks;
     result
+}
+
+/// The discovery checks of the row named by the scenario id, on a fetched document. A
+/// transport failure leaves nothing to judge (the scenario is an Error).
+fn metadata_checks(
+    input: &RunInput,
+    scenario: &Scenario,
+    step: &Step,
+    outcome: &Result<super::transport::WireResponse, super::transport::TransportFailure>,
+) -> Vec<CheckResult> {
+    use crate::judge::discovery::{Document, Fetched, MetadataInput, judge_metadata};
+    let Ok(resp) = outcome else {
+        return Vec::new();
+    };
+    let discovery_url = match &input.target.endpoints {
+        crate::config::Endpoints::Discovery(url) => url.as_str(),
+        crate::config::Endpoints::Static { .. } => "",
+    };
+    let auth_methods: Vec<&str> = {
+        let mut m: Vec<&str> = input.target.clients().map(|c| c.auth.as_str()).collect();
+        m.sort_unstable();
+        m.dedup();
+        m
+    };
+    judge_metadata(&MetadataInput {
+        row: &scenario.id,
+        document: if step.endpoint == Endpoint::Jwks {
+            Document::Jwks
+        } else {
+            Document::Discovery
+        },
+        fetched: Fetched {
+            status: resp.status,
+            content_type: resp
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.as_str()),
+            body: &resp.body,
+        },
+        discovery_url,
+        auth_methods: &auth_methods,
+        severity: scenario.severity,
+        profile: input.profile,
+    })
 }

@@ -211,6 +211,8 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
             describe(resp),
         ),
         (Expect::ResourceDenied, Ok(resp)) => resource_denied(&mut c, input, resp),
+        // Metadata documents are judged by `judge::discovery`.
+        (Expect::Metadata, Ok(_)) => {}
     }
     if let Ok(resp) = input.outcome {
         interaction_id(&mut c, input, resp);

@@ -2,6 +2,9 @@
 //! A response that breaks the rules is data here, never an error.
 
 pub mod checks;
+pub mod discovery;
+pub mod jwks;
+pub mod metadata_schema;
 pub mod verdict;
 
 pub use checks::{JudgeInput, judge_step};

@@ -95,7 +95,8 @@ fn verify(jws: &CompactJws, key: &DecodingKey, alg: Algorithm) -> Result<(), Vio
 
 /// FAPI 2.0 Final 5.3.2.1-8: `aud` is the issuer, as a string, compared exactly (RFC 7523 §3).
 fn aud_ok(state: &MockState, aud: Option<&Value>) -> bool {
-    let issuer = state.issuer.as_str();
+    let advertised = state.advertised_issuer();
+    let issuer = advertised.as_str();
     let same =
         |a: &str| a == issuer || (state.fault(Fault::LenientAudMatch) && loose(a) == loose(issuer));
     match aud {

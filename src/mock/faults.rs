@@ -169,6 +169,44 @@ faults! {
     WrongCnf = "wrong-cnf",
     /// Hand a client the access token it was granted before while that one is live.
     ReuseAccessToken = "reuse-access-token",
+    /// Serve an HTML page instead of the discovery document (the run can test nothing else).
+    DiscoveryNotJson = "discovery-not-json",
+    /// Serve the discovery document as text/plain.
+    DiscoveryWrongContentType = "discovery-wrong-content-type",
+    /// Leave token_endpoint out of the discovery document (the run can test nothing else).
+    DiscoveryNoTokenEndpoint = "discovery-no-token-endpoint",
+    /// Advertise an issuer other than the one the discovery URL implies (and use it as such).
+    DiscoveryIssuerMismatch = "discovery-issuer-mismatch",
+    /// Advertise an http:// issuer (and use it as such).
+    DiscoveryIssuerNotHttps = "discovery-issuer-not-https",
+    /// Give a metadata member the wrong JSON type (code_challenge_methods_supported as a string).
+    DiscoverySchemaViolation = "discovery-schema-violation",
+    /// Leave tls_client_auth out of token_endpoint_auth_methods_supported (it is still served).
+    DiscoveryMissingAuthMethod = "discovery-missing-auth-method",
+    /// Also advertise client_secret_basic and client_secret_post.
+    DiscoveryWeakAuthMethods = "discovery-weak-auth-methods",
+    /// Advertise `none` among the assertion signing algorithms.
+    DiscoveryAdvertiseAlgNone = "discovery-advertise-alg-none",
+    /// Leave out tls_client_certificate_bound_access_tokens (tokens are still bound).
+    DiscoveryNoBoundTokensFlag = "discovery-no-bound-tokens-flag",
+    /// Leave client_credentials out of grant_types_supported (it is still served).
+    DiscoveryNoClientCredentialsGrant = "discovery-no-client-credentials-grant",
+    /// Advertise the password grant (it is still refused).
+    DiscoveryAdvertisePasswordGrant = "discovery-advertise-password-grant",
+    /// Advertise mtls_endpoint_aliases with authorization_endpoint and an http:// endpoint absent at top level.
+    DiscoveryBadAliases = "discovery-bad-aliases",
+    /// Advertise an http:// registration_endpoint.
+    DiscoveryHttpRegistrationEndpoint = "discovery-http-registration-endpoint",
+    /// Advertise a scope containing a space.
+    DiscoveryBadScopes = "discovery-bad-scopes",
+    /// Publish a private member (`d`) in the JWKS.
+    JwksPrivateKey = "jwks-private-key",
+    /// Publish a symmetric key (kty oct) in the JWKS.
+    JwksSymmetricKey = "jwks-symmetric-key",
+    /// Publish two keys with one kid.
+    JwksDuplicateKid = "jwks-duplicate-kid",
+    /// Publish a 1024-bit RSA key.
+    JwksSmallKey = "jwks-small-key",
 }
 
 impl Fault {

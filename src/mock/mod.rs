@@ -46,7 +46,9 @@ pub struct MockOptions {
     pub token_format: TokenFormat,
     /// Advertise `mtls_endpoint_aliases` and serve the token endpoint under an alias path.
     pub mtls_aliases: bool,
-    /// Require a client certificate at the TLS handshake instead of answering 401 in JSON.
+    /// Require a client certificate at the TLS handshake instead of answering 401 in JSON. The
+    /// discovery document stays public (OFM §1: no mTLS for the well-known), so the certificate-
+    /// requiring listener is a second port, advertised in `mtls_endpoint_aliases` (RFC 8705 §5).
     pub require_cert_at_handshake: bool,
     /// Delay added before every answer, in milliseconds (for `ofpc mock --latency`).
     pub latency_ms: u64,
@@ -93,6 +95,8 @@ pub struct MockMaterials {
     pub issuer: String,
     pub discovery_url: String,
     pub token_endpoint: String,
+    /// `mtls_endpoint_aliases.token_endpoint`, when advertised (token requests go there).
+    pub mtls_token_endpoint: Option<String>,
     /// `https://127.0.0.1:PORT/v1/providers`
     pub resource_url: String,
     /// The mock CA certificate (trust root for the server certificate), PEM.

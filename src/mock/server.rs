@@ -39,6 +39,11 @@ pub struct MockServer {
     state: Arc<MockState>,
     handle: axum_server::Handle<SocketAddr>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The certificate-requiring listener of `require_cert_at_handshake`.
+    mtls: Option<(
+        axum_server::Handle<SocketAddr>,
+        tokio::task::JoinHandle<std::io::Result<()>>,
+    )>,
 }
 
 /// The leaf certificate the client presented on this connection, if any.
@@ -165,11 +170,18 @@ fn mock_client(pki: &ClientPki) -> MockClient {
     }
 }
 
-fn materials(pki: &MockPki, issuer: &str) -> MockMaterials {
+fn materials(pki: &MockPki, state: &MockState) -> MockMaterials {
+    let issuer = state.issuer.as_str();
+    let mtls_token_endpoint = metadata::discovery_document(state)
+        .get("mtls_endpoint_aliases")
+        .and_then(|a| a.get("token_endpoint"))
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned);
     MockMaterials {
         issuer: issuer.to_owned(),
         discovery_url: format!("{issuer}/.well-known/openid-configuration"),
         token_endpoint: format!("{issuer}/token"),
+        mtls_token_endpoint,
         resource_url: format!("{issuer}/v1/providers"),
         ca_pem: pki.ca.cert_pem(),
         client: mock_client(&pki.client),
@@ -214,9 +226,21 @@ impl MockServer {
         let addr = listener.local_addr().map_err(bind)?;
         let issuer = format!("https://127.0.0.1:{}", addr.port());
 
-        let require_cert = opts.require_cert_at_handshake;
-        let state = Arc::new(MockState::new(&pki, opts, issuer.clone())?);
-        let config = tls_config(&pki, require_cert, state.cert_verdicts.clone())?;
+        let mtls_listener = if opts.require_cert_at_handshake {
+            let l = std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(bind)?;
+            l.set_nonblocking(true).map_err(bind)?;
+            Some(l)
+        } else {
+            None
+        };
+        let mut state = MockState::new(&pki, opts, issuer.clone())?;
+        if let Some(l) = &mtls_listener {
+            let port = l.local_addr().map_err(bind)?.port();
+            state.mtls_base = format!("https://127.0.0.1:{port}");
+        }
+        let state = Arc::new(state);
+        // The discovery document stays public: only the alias listener requires a certificate.
+        let config = tls_config(&pki, false, state.cert_verdicts.clone())?;
         let connections = Arc::new(AtomicU64::new(0));
         let make = CountingMakeService {
             router: router(state.clone()),
@@ -227,15 +251,28 @@ impl MockServer {
             axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))
                 .map_err(bind)?
                 .handle(handle.clone());
-        let task = tokio::spawn(server.serve(make));
+        let task = tokio::spawn(server.serve(make.clone()));
+        let mtls = match mtls_listener {
+            Some(l) => {
+                let config = tls_config(&pki, true, state.cert_verdicts.clone())?;
+                let handle = axum_server::Handle::new();
+                let server =
+                    axum_server::from_tcp_rustls(l, RustlsConfig::from_config(Arc::new(config)))
+                        .map_err(bind)?
+                        .handle(handle.clone());
+                Some((handle, tokio::spawn(server.serve(make))))
+            }
+            None => None,
+        };
         Ok(MockServer {
-            materials: materials(&pki, &issuer),
+            materials: materials(&pki, &state),
             pki,
             addr,
             connections,
             state,
             handle,
             task,
+            mtls,
         })
     }
 
@@ -272,6 +309,10 @@ impl MockServer {
     /// Stops the server and waits for it to finish.
     pub async fn shutdown(self) {
         self.handle.graceful_shutdown(Some(Duration::from_secs(1)));
+        if let Some((handle, task)) = self.mtls {
+            handle.graceful_shutdown(Some(Duration::from_secs(1)));
+            let _ = task.await;
+        }
         let _ = self.task.await;
     }
 }

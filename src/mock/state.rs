@@ -75,6 +75,9 @@ pub struct IssuedToken {
 /// Everything the handlers share.
 pub struct MockState {
     pub issuer: String,
+    /// Origin of the listener that serves the mTLS endpoint aliases: the issuer's, or with
+    /// `require_cert_at_handshake` a second listener that requires a client certificate.
+    pub mtls_base: String,
     pub options: MockOptions,
     pub clients: Vec<RegisteredClient>,
     pub as_key: EncodingKey,
@@ -115,6 +118,7 @@ impl MockState {
             }]
         });
         Ok(MockState {
+            mtls_base: issuer.clone(),
             issuer,
             options,
             clients,
@@ -126,6 +130,18 @@ impl MockState {
             secrets_seen: Mutex::new(Vec::new()),
             cert_verdicts: Default::default(),
         })
+    }
+
+    /// The issuer the server advertises and expects as assertion `aud`: its URL, unless a
+    /// discovery fault makes it advertise another one.
+    pub fn advertised_issuer(&self) -> String {
+        if self.fault(Fault::DiscoveryIssuerMismatch) {
+            format!("{}/as", self.issuer)
+        } else if self.fault(Fault::DiscoveryIssuerNotHttps) {
+            self.issuer.replacen("https://", "http://", 1)
+        } else {
+            self.issuer.clone()
+        }
     }
 
     /// Whether `fault` is switched on.

@@ -281,7 +281,7 @@ fn jwt_token(
     header.typ = Some("at+jwt".to_owned());
     header.kid = Some(state.as_kid.clone());
     let mut claims = serde_json::json!({
-        "iss": state.issuer,
+        "iss": state.advertised_issuer(),
         "sub": client.client_id,
         "client_id": client.client_id,
         "aud": format!("{}/v1/providers", state.issuer),

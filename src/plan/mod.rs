@@ -5,7 +5,7 @@ pub mod allow;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::config::{Profile, Target};
+use crate::config::{Endpoints, Profile, Target};
 use crate::errors::InputError;
 use crate::oauth::AuthMethod;
 use crate::scenario::parse::CATEGORIES;
@@ -66,6 +66,7 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::SecondClient => target.second_client.is_some(),
         Capability::Resource => target.resource.is_some(),
         Capability::UngrantedScope => target.ungranted_scope.is_some(),
+        Capability::Discovery => matches!(target.endpoints, Endpoints::Discovery(_)),
         Capability::ClientCa => target.client_ca.is_some(),
     };
     (!has).then(|| match cap {
@@ -74,6 +75,7 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::SecondClient => "needs a second registered client ([second_client])".to_string(),
         Capability::Resource => "needs a resource URL (`resource`)".to_string(),
         Capability::UngrantedScope => "needs a scope the client is not granted (`ungranted_scope`)".to_string(),
+        Capability::Discovery => "needs a discovery URL (`discovery`); the target gives its endpoints directly".to_string(),
         Capability::ClientCa => "needs a CA the target trusts for client certificates, with its key ([client_ca] cert and key), to issue trusted certificates with other subjects".to_string(),
     })
 }

@@ -28,6 +28,14 @@ pub struct Scenario {
     pub source: String,
 }
 
+impl Scenario {
+    /// Whether every step fetches a metadata document itself (the discovery scenarios): such a
+    /// scenario runs even when the run's own discovery failed, and reports what it received.
+    pub fn fetches_own_documents(&self) -> bool {
+        self.steps.iter().all(|s| s.endpoint.is_document())
+    }
+}
+
 /// What a scenario or step needs from the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -42,6 +50,8 @@ pub enum Capability {
     Resource,
     /// A scope the server supports but does not grant to the client.
     UngrantedScope,
+    /// A discovery URL (the target file's `discovery`), for the discovery scenarios.
+    Discovery,
     /// A CA the target trusts for client certificates, with its key (`[client_ca]`), so the
     /// harness can issue trusted certificates with unregistered or look-alike subjects.
     ClientCa,
@@ -55,6 +65,7 @@ impl Capability {
             Capability::SecondClient => "second_client",
             Capability::Resource => "resource",
             Capability::UngrantedScope => "ungranted_scope",
+            Capability::Discovery => "discovery",
             Capability::ClientCa => "client_ca",
         }
     }
@@ -124,6 +135,11 @@ pub enum Endpoint {
     #[default]
     Token,
     Resource,
+    /// `GET` the target's discovery URL, without a client certificate.
+    Discovery,
+    /// `GET` the `jwks_uri` named by the discovery document an earlier step of the scenario
+    /// fetched (else the run's), without a client certificate.
+    Jwks,
     /// `mtls_endpoint_aliases.token_endpoint` when advertised, else `token_endpoint` (the same
     /// as `token`, named for clarity in alias scenarios).
     MtlsAlias,
@@ -131,6 +147,13 @@ pub enum Endpoint {
     TokenEndpoint,
     /// `http://` + the token endpoint's host, port and path: the request without TLS.
     PlainHttp,
+}
+
+impl Endpoint {
+    /// Whether the step fetches a public metadata document rather than calling the AS or RS.
+    pub fn is_document(self) -> bool {
+        matches!(self, Endpoint::Discovery | Endpoint::Jwks)
+    }
 }
 
 /// A transport check run instead of an HTTP exchange (`probe = "..."` on a step).
@@ -179,6 +202,9 @@ pub enum Expect {
     ResourceOk,
     /// Resource server refuses (401 `invalid_token` preferred; any 4xx tolerated).
     ResourceDenied,
+    /// A metadata document (discovery or JWKS): the judge runs the checks of the catalogue row
+    /// named by the scenario id (`judge::discovery`).
+    Metadata,
     /// Never a token: a refused, closed or reset connection, a non-HTTP answer, or an HTTP
     /// answer without a token all pass (tls-no-plaintext).
     NoToken,
@@ -198,6 +224,7 @@ impl Expect {
             Expect::GrantedOrRejected => "granted-or-rejected",
             Expect::ResourceOk => "resource-ok",
             Expect::ResourceDenied => "resource-denied",
+            Expect::Metadata => "metadata",
             Expect::NoToken => "no-token",
             Expect::ProbeChecks => "probe-checks",
         }

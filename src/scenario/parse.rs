@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::model::{Endpoint, Expect, Scenario};
+use super::model::{Endpoint, Expect, Identity, Scenario};
 use crate::config::Profile;
 use crate::config::toml_error;
 use crate::errors::{InputError, did_you_mean};
@@ -126,6 +126,46 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
                 ),
             )
             .hint("for example errors = [\"invalid_client\"]"));
+        }
+        if step.endpoint.is_document() != (step.expect == Expect::Metadata) {
+            return Err(error_at(
+                text,
+                src,
+                "expect",
+                format!(
+                    "step {n}: `endpoint = \"discovery\"` or `\"jwks\"` goes with `expect = \"metadata\"`, and only with it"
+                ),
+            )
+            .hint("a metadata step fetches a public document and runs the checks of the row named by the scenario id"));
+        }
+        if step.expect == Expect::Metadata {
+            use crate::judge::discovery::ROWS;
+            if !ROWS.contains(&s.id.as_str()) {
+                let mut err = error_at(
+                    text,
+                    src,
+                    "id",
+                    format!(
+                        "step {n}: `expect = \"metadata\"` checks the catalogue row named by the scenario id, and `{}` is none",
+                        s.id
+                    ),
+                );
+                if let Some(near) = did_you_mean(&s.id, ROWS.iter().copied()) {
+                    err = err.hint(format!("did you mean `{near}`?"));
+                }
+                return Err(err.hint(format!("valid choices: {}", ROWS.join(", "))));
+            }
+            if step.tls.is_some_and(|t| t != Identity::None) {
+                return Err(error_at(
+                    text,
+                    src,
+                    "tls",
+                    format!(
+                        "step {n}: metadata documents are fetched without a client certificate"
+                    ),
+                )
+                .hint("remove `tls`, or write tls = \"none\""));
+            }
         }
         if step.probe.is_some() != (step.expect == Expect::ProbeChecks) {
             return Err(error_at(
@@ -267,6 +307,40 @@ mod tests {
         assert_eq!(err.message, "unknown profile `fapi2-fnal`");
         assert_eq!(err.location.map(|l| l.0), Some(7));
         assert!(err.hints.iter().any(|h| h == "did you mean `fapi2-final`?"));
+    }
+
+    #[test]
+    fn metadata_steps_are_checked() {
+        let disc = "id = \"disc-fetch\"\ntitle = \"t\"\ncategory = \"discovery\"\nseverity = \"fail\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\n";
+        parse_scenario(disc, "scenarios/discovery/disc-fetch.toml").unwrap();
+        let err = parse_scenario(
+            &disc.replace("\"metadata\"", "\"granted\""),
+            "scenarios/discovery/disc-fetch.toml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "step 1: `endpoint = \"discovery\"` or `\"jwks\"` goes with `expect = \"metadata\"`, and only with it"
+        );
+        let err = parse_scenario(
+            &disc.replace("disc-fetch", "disc-fecth"),
+            "scenarios/discovery/disc-fecth.toml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "step 1: `expect = \"metadata\"` checks the catalogue row named by the scenario id, and `disc-fecth` is none"
+        );
+        assert!(err.hints.iter().any(|h| h == "did you mean `disc-fetch`?"));
+        let err = parse_scenario(
+            &disc.replace("[[step]]\n", "[[step]]\ntls = \"client\"\n"),
+            "scenarios/discovery/disc-fetch.toml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "step 1: metadata documents are fetched without a client certificate"
+        );
     }
 
     #[test]

@@ -1,0 +1,870 @@
+//! The discovery checks (check catalogue §6.2): pure functions over a fetched metadata document
+//! (status, content type, JSON), one per catalogue row, chosen by the scenario id. The
+//! disc-schema member types live in `metadata_schema.rs`, the disc-jwks key checks in `jwks.rs`.
+
+use serde_json::{Map, Value};
+
+use crate::config::Profile;
+use crate::report::model::{CheckResult, CheckStatus, Severity};
+
+/// The catalogue rows (scenario ids) a `expect = "metadata"` step can check.
+pub const ROWS: &[&str] = &[
+    "disc-fetch",
+    "disc-issuer-match",
+    "disc-issuer-url",
+    "disc-schema",
+    "disc-token-endpoint",
+    "disc-auth-methods",
+    "disc-auth-methods-weak",
+    "disc-auth-signing-algs",
+    "disc-mtls-bound",
+    "disc-grant-cc",
+    "disc-grant-no-ropc",
+    "disc-mtls-aliases",
+    "disc-registration-endpoint",
+    "disc-scopes-syntax",
+    "disc-jwks",
+];
+
+/// Which document a step fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    Discovery,
+    Jwks,
+}
+
+/// A fetched document as the judge sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Fetched<'a> {
+    pub status: u16,
+    /// The `Content-Type` header as sent, if any.
+    pub content_type: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// Everything a metadata judgement needs.
+pub struct MetadataInput<'a> {
+    /// The catalogue row to check (the scenario id, e.g. `disc-issuer-match`).
+    pub row: &'a str,
+    pub document: Document,
+    pub fetched: Fetched<'a>,
+    /// The target file's discovery URL (the well-known URL form and the issuer it implies).
+    pub discovery_url: &'a str,
+    /// Authentication methods of the target's clients (`private_key_jwt`, `tls_client_auth`).
+    pub auth_methods: &'a [&'a str],
+    /// The scenario's severity: a `warn` scenario never fails.
+    pub severity: Severity,
+    pub profile: Profile,
+}
+
+pub(super) struct Out {
+    checks: Vec<CheckResult>,
+    cap: Severity,
+}
+
+impl Out {
+    pub(super) fn push(
+        &mut self,
+        id: &str,
+        title: &str,
+        severity: Severity,
+        ok: bool,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) {
+        let severity = if self.cap == Severity::Warn {
+            Severity::Warn
+        } else {
+            severity
+        };
+        let status = match (ok, severity) {
+            (true, _) => CheckStatus::Pass,
+            (false, Severity::Fail) => CheckStatus::Fail,
+            (false, Severity::Warn) => CheckStatus::Warn,
+        };
+        self.checks.push(CheckResult {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity,
+            status,
+            expected: expected.into(),
+            actual: actual.into(),
+        });
+    }
+
+    fn skip(&mut self, id: &str, title: &str, reason: impl Into<String>) {
+        self.checks.push(CheckResult {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity: self.cap,
+            status: CheckStatus::Skip,
+            expected: String::new(),
+            actual: reason.into(),
+        });
+    }
+
+    /// One fail-severity check that passes when `problems` is empty.
+    pub(super) fn problems(&mut self, id: &str, title: &str, expected: &str, problems: &[String]) {
+        self.push(
+            id,
+            title,
+            Severity::Fail,
+            problems.is_empty(),
+            expected,
+            if problems.is_empty() {
+                "as expected".to_string()
+            } else {
+                problems.join("; ")
+            },
+        );
+    }
+}
+
+/// The media type of a `Content-Type` value, lowercased, without parameters.
+fn media_type(content_type: Option<&str>) -> Option<String> {
+    content_type.map(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    })
+}
+
+/// What was received, in one line: status, content type and the start of the body.
+pub fn describe(f: &Fetched<'_>) -> String {
+    let text = String::from_utf8_lossy(f.body);
+    let mut start: String = text.chars().take(60).collect();
+    if text.chars().count() > 60 {
+        start.push('…');
+    }
+    format!(
+        "HTTP {}, {}, body `{}`",
+        f.status,
+        f.content_type.unwrap_or("no Content-Type"),
+        start.replace(['\r', '\n'], " ")
+    )
+}
+
+/// The body as a JSON object, if it is one.
+pub(super) fn object(f: &Fetched<'_>) -> Option<Map<String, Value>> {
+    match serde_json::from_slice::<Value>(f.body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+/// Why `s` is not an absolute https URL (with `strict`: also no query), if it is not.
+pub fn https_url_problem(s: &str, no_query: bool) -> Option<String> {
+    let Some(rest) = s.strip_prefix("https://") else {
+        return Some(format!("`{s}` is not an https URL"));
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') {
+        return Some(format!("`{s}` has no valid host"));
+    }
+    if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some(format!("`{s}` contains whitespace"));
+    }
+    if s.contains('#') {
+        return Some(format!("`{s}` has a fragment"));
+    }
+    if no_query && s.contains('?') {
+        return Some(format!("`{s}` has a query"));
+    }
+    None
+}
+
+/// The issuer a well-known URL implies (RFC 8414 §3, §3.3; OpenID Discovery §4), or why none.
+pub fn issuer_from_discovery_url(url: &str) -> Result<String, String> {
+    const OAUTH: &str = "/.well-known/oauth-authorization-server";
+    const OIDC: &str = "/.well-known/openid-configuration";
+    let url = url.split(['?', '#']).next().unwrap_or(url);
+    let Some(scheme_end) = url.find("://") else {
+        return Err(format!("`{url}` is not an absolute URL"));
+    };
+    let after = &url[scheme_end + 3..];
+    let path_start = after.find('/').map_or(url.len(), |i| scheme_end + 3 + i);
+    let (origin, path) = url.split_at(path_start);
+    if let Some(suffix) = path.strip_prefix(OAUTH)
+        && (suffix.is_empty() || suffix.starts_with('/'))
+    {
+        return Ok(format!("{origin}{suffix}"));
+    }
+    if let Some(prefix) = path.strip_suffix(OIDC) {
+        return Ok(format!("{origin}{prefix}"));
+    }
+    Err(format!(
+        "`{url}` is neither `{{origin}}{OAUTH}{{path}}` nor `{{issuer}}{OIDC}`"
+    ))
+}
+
+/// Judges one fetched document against the row named by `input.row`.
+pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
+    let mut out = Out {
+        checks: Vec::new(),
+        cap: input.severity,
+    };
+    let f = &input.fetched;
+    if input.document == Document::Jwks {
+        super::jwks::judge_jwks(&mut out, input);
+        return out.checks;
+    }
+    if input.row == "disc-fetch" {
+        fetch(&mut out, input);
+        return out.checks;
+    }
+    let Some(doc) = object(f).filter(|_| f.status == 200) else {
+        out.push(
+            "disc-document",
+            "The discovery document is a JSON object",
+            Severity::Fail,
+            false,
+            "HTTP 200 with a JSON object",
+            describe(f),
+        );
+        return out.checks;
+    };
+    match input.row {
+        "disc-issuer-match" => issuer_match(&mut out, &doc, input.discovery_url),
+        "disc-issuer-url" => issuer_url(&mut out, &doc),
+        "disc-schema" => super::metadata_schema::judge_schema(&mut out, &doc),
+        "disc-token-endpoint" => token_endpoint(&mut out, &doc),
+        "disc-auth-methods" => auth_methods(&mut out, &doc, input.auth_methods),
+        "disc-auth-methods-weak" => auth_methods_weak(&mut out, &doc),
+        "disc-auth-signing-algs" => signing_algs(&mut out, &doc),
+        "disc-mtls-bound" => mtls_bound(&mut out, &doc),
+        "disc-grant-cc" => grant_cc(&mut out, &doc),
+        "disc-grant-no-ropc" => grant_no_ropc(&mut out, &doc),
+        "disc-mtls-aliases" => mtls_aliases(&mut out, &doc),
+        "disc-registration-endpoint" => optional_https(
+            &mut out,
+            &doc,
+            "disc-registration-endpoint",
+            "registration_endpoint",
+        ),
+        "disc-scopes-syntax" => scopes_syntax(&mut out, &doc),
+        "disc-jwks" => optional_https(&mut out, &doc, "disc-jwks-uri", "jwks_uri"),
+        other => out.push(
+            "metadata-row",
+            "The scenario names a known discovery check",
+            Severity::Fail,
+            false,
+            "a scenario id of catalogue §6.2",
+            format!("`{other}` has no metadata check"),
+        ),
+    }
+    out.checks
+}
+
+fn fetch(out: &mut Out, input: &MetadataInput<'_>) {
+    let f = &input.fetched;
+    let url_form = issuer_from_discovery_url(input.discovery_url);
+    out.push(
+        "disc-fetch-url",
+        "The discovery URL has a well-known form",
+        Severity::Fail,
+        url_form.is_ok(),
+        "/.well-known/oauth-authorization-server{path} or {issuer}/.well-known/openid-configuration",
+        url_form.err().unwrap_or_else(|| input.discovery_url.to_string()),
+    );
+    out.push(
+        "disc-fetch",
+        "The discovery document is served with HTTP 200",
+        Severity::Fail,
+        f.status == 200,
+        "HTTP 200",
+        format!("HTTP {}", f.status),
+    );
+    let media = media_type(f.content_type);
+    out.push(
+        "disc-fetch-content-type",
+        "Content-Type is application/json",
+        Severity::Fail,
+        media.as_deref() == Some("application/json"),
+        "application/json",
+        media.unwrap_or_else(|| "no Content-Type".into()),
+    );
+    out.push(
+        "disc-fetch-json",
+        "The body is a JSON object",
+        Severity::Fail,
+        object(f).is_some(),
+        "a JSON object",
+        if object(f).is_some() {
+            "a JSON object".to_string()
+        } else {
+            describe(f)
+        },
+    );
+}
+
+fn issuer_match(out: &mut Out, doc: &Map<String, Value>, discovery_url: &str) {
+    let expected = match issuer_from_discovery_url(discovery_url) {
+        Ok(e) => e,
+        Err(why) => {
+            out.skip(
+                "disc-issuer-match",
+                "issuer matches the discovery URL",
+                format!("no issuer can be derived: {why}"),
+            );
+            return;
+        }
+    };
+    let got = doc.get("issuer");
+    out.push(
+        "disc-issuer-match",
+        "issuer matches the discovery URL",
+        Severity::Fail,
+        got.and_then(Value::as_str) == Some(expected.as_str()),
+        format!("issuer `{expected}` (exactly)"),
+        got.map_or("absent".to_string(), |v| format!("issuer {v}")),
+    );
+}
+
+fn issuer_url(out: &mut Out, doc: &Map<String, Value>) {
+    let problem = match doc.get("issuer") {
+        None => Some("absent".to_string()),
+        Some(Value::String(s)) => https_url_problem(s, true),
+        Some(other) => Some(format!("not a string: {other}")),
+    };
+    out.push(
+        "disc-issuer-url",
+        "issuer is an https URL without query or fragment",
+        Severity::Fail,
+        problem.is_none(),
+        "an https URL with no query or fragment",
+        problem.unwrap_or_else(|| format!("{}", doc["issuer"])),
+    );
+}
+
+fn token_endpoint(out: &mut Out, doc: &Map<String, Value>) {
+    let problem = match doc.get("token_endpoint") {
+        None => Some("absent".to_string()),
+        Some(Value::String(s)) => https_url_problem(s, false),
+        Some(other) => Some(format!("not a string: {other}")),
+    };
+    out.push(
+        "disc-token-endpoint",
+        "token_endpoint is an absolute https URL",
+        Severity::Fail,
+        problem.is_none(),
+        "an absolute https URL without a fragment",
+        problem.unwrap_or_else(|| format!("{}", doc["token_endpoint"])),
+    );
+}
+
+/// The strings of an array member; `None` when absent or not an array.
+fn strings<'a>(doc: &'a Map<String, Value>, name: &str) -> Option<Vec<&'a str>> {
+    doc.get(name)?
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+}
+
+pub(super) fn list(items: &[&str]) -> String {
+    format!("[{}]", items.join(", "))
+}
+
+fn auth_methods(out: &mut Out, doc: &Map<String, Value>, used: &[&str]) {
+    let Some(methods) = strings(doc, "token_endpoint_auth_methods_supported") else {
+        out.push(
+            "disc-auth-methods",
+            "token_endpoint_auth_methods_supported lists a FAPI method",
+            Severity::Fail,
+            false,
+            "present (the default is client_secret_basic)",
+            "absent or not an array",
+        );
+        return;
+    };
+    let fapi = methods
+        .iter()
+        .any(|m| matches!(*m, "private_key_jwt" | "tls_client_auth"));
+    out.push(
+        "disc-auth-methods",
+        "token_endpoint_auth_methods_supported lists a FAPI method",
+        Severity::Fail,
+        fapi,
+        "private_key_jwt or tls_client_auth",
+        list(&methods),
+    );
+    let missing: Vec<&str> = used
+        .iter()
+        .copied()
+        .filter(|u| match *u {
+            "tls_client_auth" => !methods
+                .iter()
+                .any(|m| matches!(*m, "tls_client_auth" | "self_signed_tls_client_auth")),
+            other => !methods.contains(&other),
+        })
+        .collect();
+    out.push(
+        "disc-auth-methods-used",
+        "The methods the target's clients use are advertised",
+        Severity::Fail,
+        missing.is_empty(),
+        format!("contains {}", list(used)),
+        if missing.is_empty() {
+            list(&methods)
+        } else {
+            format!("{} lacks {}", list(&methods), list(&missing))
+        },
+    );
+}
+
+fn auth_methods_weak(out: &mut Out, doc: &Map<String, Value>) {
+    let methods = strings(doc, "token_endpoint_auth_methods_supported").unwrap_or_default();
+    let weak: Vec<&str> = methods
+        .iter()
+        .copied()
+        .filter(|m| m.starts_with("client_secret_") || *m == "none")
+        .collect();
+    out.push(
+        "disc-auth-methods-weak",
+        "No client_secret_* or none authentication advertised",
+        Severity::Warn,
+        weak.is_empty(),
+        "only private_key_jwt / tls_client_auth (others only for non-FAPI clients)",
+        if weak.is_empty() {
+            list(&methods)
+        } else {
+            format!("also {}", list(&weak))
+        },
+    );
+}
+
+const FAPI_ALGS: &[&str] = &["PS256", "ES256", "EdDSA", "Ed25519"];
+
+fn signing_algs(out: &mut Out, doc: &Map<String, Value>) {
+    const NAME: &str = "token_endpoint_auth_signing_alg_values_supported";
+    let methods = strings(doc, "token_endpoint_auth_methods_supported").unwrap_or_default();
+    let algs = strings(doc, NAME);
+    if let Some(algs) = &algs {
+        out.push(
+            "disc-auth-signing-algs-none",
+            "`none` is not an assertion algorithm",
+            Severity::Fail,
+            !algs.contains(&"none"),
+            "no `none` (RFC 8414 §2)",
+            list(algs),
+        );
+    }
+    if !methods.contains(&"private_key_jwt") {
+        out.skip(
+            "disc-auth-signing-algs",
+            "A FAPI assertion algorithm is advertised",
+            "private_key_jwt is not advertised",
+        );
+        return;
+    }
+    let algs = algs.unwrap_or_default();
+    out.push(
+        "disc-auth-signing-algs",
+        "A FAPI assertion algorithm is advertised",
+        Severity::Fail,
+        algs.iter().any(|a| FAPI_ALGS.contains(a)),
+        format!("one of {}", list(FAPI_ALGS)),
+        if algs.is_empty() {
+            format!("`{NAME}` absent or empty")
+        } else {
+            list(&algs)
+        },
+    );
+    let other: Vec<&str> = algs
+        .iter()
+        .copied()
+        .filter(|a| !FAPI_ALGS.contains(a) && *a != "none")
+        .collect();
+    out.push(
+        "disc-auth-signing-algs-other",
+        "Only FAPI assertion algorithms are advertised",
+        Severity::Warn,
+        other.is_empty(),
+        format!("only {}", list(FAPI_ALGS)),
+        if other.is_empty() {
+            list(&algs)
+        } else {
+            format!("also {}", list(&other))
+        },
+    );
+}
+
+fn mtls_bound(out: &mut Out, doc: &Map<String, Value>) {
+    let got = doc.get("tls_client_certificate_bound_access_tokens");
+    out.push(
+        "disc-mtls-bound",
+        "tls_client_certificate_bound_access_tokens is true",
+        Severity::Fail,
+        got == Some(&Value::Bool(true)),
+        "true (a JSON boolean)",
+        got.map_or("absent".to_string(), Value::to_string),
+    );
+}
+
+fn grant_types(doc: &Map<String, Value>) -> (Vec<&str>, bool) {
+    match strings(doc, "grant_types_supported") {
+        Some(g) => (g, false),
+        // RFC 8414 §2: the default.
+        None => (vec!["authorization_code", "implicit"], true),
+    }
+}
+
+fn grant_cc(out: &mut Out, doc: &Map<String, Value>) {
+    let (grants, default) = grant_types(doc);
+    out.push(
+        "disc-grant-cc",
+        "grant_types_supported contains client_credentials",
+        Severity::Fail,
+        grants.contains(&"client_credentials"),
+        "contains client_credentials",
+        format!(
+            "{}{}",
+            list(&grants),
+            if default {
+                " (absent: the default)"
+            } else {
+                ""
+            }
+        ),
+    );
+}
+
+fn grant_no_ropc(out: &mut Out, doc: &Map<String, Value>) {
+    let (grants, default) = grant_types(doc);
+    let shown = format!(
+        "{}{}",
+        list(&grants),
+        if default {
+            " (absent: the default)"
+        } else {
+            ""
+        }
+    );
+    out.push(
+        "disc-grant-no-ropc",
+        "The password grant is not advertised",
+        Severity::Fail,
+        !grants.contains(&"password"),
+        "no `password`",
+        shown.clone(),
+    );
+    out.push(
+        "disc-grant-no-implicit",
+        "The implicit grant is not advertised",
+        Severity::Warn,
+        !grants.contains(&"implicit"),
+        "no `implicit`",
+        shown,
+    );
+}
+
+fn mtls_aliases(out: &mut Out, doc: &Map<String, Value>) {
+    let Some(aliases) = doc.get("mtls_endpoint_aliases") else {
+        out.skip(
+            "disc-mtls-aliases",
+            "mtls_endpoint_aliases is well formed",
+            "mtls_endpoint_aliases is not advertised (optional)",
+        );
+        return;
+    };
+    let mut problems = Vec::new();
+    match aliases.as_object() {
+        None => problems.push(format!("not a JSON object: {aliases}")),
+        Some(map) => {
+            for (key, value) in map {
+                if key == "authorization_endpoint" {
+                    problems.push("has `authorization_endpoint`".to_string());
+                } else if !key.ends_with("_endpoint") {
+                    problems.push(format!("key `{key}` does not end in `_endpoint`"));
+                } else if !doc.contains_key(key) {
+                    problems.push(format!("`{key}` is not also a top-level member"));
+                }
+                match value.as_str() {
+                    Some(url) => problems.extend(https_url_problem(url, false)),
+                    None => problems.push(format!("`{key}` is not a string")),
+                }
+            }
+        }
+    }
+    out.problems(
+        "disc-mtls-aliases",
+        "mtls_endpoint_aliases is well formed",
+        "a JSON object of https URLs whose keys end `_endpoint`, appear at top level, and exclude authorization_endpoint",
+        &problems,
+    );
+}
+
+fn optional_https(out: &mut Out, doc: &Map<String, Value>, id: &str, member: &str) {
+    let title = format!("{member} is an https URL");
+    let problem = match doc.get(member) {
+        None => {
+            out.skip(id, &title, format!("{member} is not advertised (optional)"));
+            return;
+        }
+        Some(Value::String(s)) => https_url_problem(s, false),
+        Some(other) => Some(format!("not a string: {other}")),
+    };
+    out.push(
+        id,
+        &title,
+        Severity::Fail,
+        problem.is_none(),
+        "an absolute https URL",
+        problem.unwrap_or_else(|| format!("{}", doc[member])),
+    );
+}
+
+/// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+fn is_scope_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
+}
+
+fn scopes_syntax(out: &mut Out, doc: &Map<String, Value>) {
+    let Some(value) = doc.get("scopes_supported") else {
+        out.skip(
+            "disc-scopes-syntax",
+            "scopes_supported holds valid scope tokens",
+            "scopes_supported is not advertised (optional)",
+        );
+        return;
+    };
+    let mut problems = Vec::new();
+    match value.as_array() {
+        None => problems.push(format!("not an array: {value}")),
+        Some(items) => {
+            for item in items {
+                match item.as_str() {
+                    Some(s) if is_scope_token(s) => {}
+                    _ => problems.push(format!("{item} is not a scope token")),
+                }
+            }
+        }
+    }
+    out.problems(
+        "disc-scopes-syntax",
+        "scopes_supported holds valid scope tokens",
+        "strings of %x21 / %x23-5B / %x5D-7E (RFC 6749 §3.3)",
+        &problems,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetched(body: &str) -> Fetched<'_> {
+        Fetched {
+            status: 200,
+            content_type: Some("application/json; charset=utf-8"),
+            body: body.as_bytes(),
+        }
+    }
+
+    fn judge(row: &str, document: Document, body: &str) -> Vec<(String, CheckStatus, String)> {
+        judge_metadata(&MetadataInput {
+            row,
+            document,
+            fetched: fetched(body),
+            discovery_url: "https://as.example/.well-known/openid-configuration",
+            auth_methods: &["private_key_jwt", "tls_client_auth"],
+            severity: if row == "disc-auth-methods-weak" {
+                Severity::Warn
+            } else {
+                Severity::Fail
+            },
+            profile: Profile::Ofm,
+        })
+        .into_iter()
+        .map(|c| (c.id, c.status, c.actual))
+        .collect()
+    }
+
+    fn one(id: &str, status: CheckStatus, actual: &str) -> (String, CheckStatus, String) {
+        (id.to_string(), status, actual.to_string())
+    }
+
+    const GOOD: &str = r#"{
+        "issuer": "https://as.example",
+        "token_endpoint": "https://as.example/token",
+        "jwks_uri": "https://as.example/jwks",
+        "token_endpoint_auth_methods_supported": ["private_key_jwt", "tls_client_auth"],
+        "token_endpoint_auth_signing_alg_values_supported": ["PS256", "ES256"],
+        "grant_types_supported": ["client_credentials"],
+        "scopes_supported": ["accounts", "profile"],
+        "tls_client_certificate_bound_access_tokens": true
+    }"#;
+
+    fn with(member: &str, value: Value) -> String {
+        let mut doc: Map<String, Value> = serde_json::from_str(GOOD).unwrap();
+        if value.is_null() {
+            doc.remove(member);
+        } else {
+            doc.insert(member.to_string(), value);
+        }
+        Value::Object(doc).to_string()
+    }
+
+    #[test]
+    fn issuer_follows_the_well_known_url() {
+        assert_eq!(
+            issuer_from_discovery_url("https://as.example/.well-known/openid-configuration"),
+            Ok("https://as.example".to_string())
+        );
+        assert_eq!(
+            issuer_from_discovery_url("https://as.example/t1/.well-known/openid-configuration"),
+            Ok("https://as.example/t1".to_string())
+        );
+        assert_eq!(
+            issuer_from_discovery_url(
+                "https://as.example/.well-known/oauth-authorization-server/t1"
+            ),
+            Ok("https://as.example/t1".to_string())
+        );
+        assert!(issuer_from_discovery_url("https://as.example/meta").is_err());
+    }
+
+    #[test]
+    fn a_good_document_passes_every_row() {
+        for &row in ROWS {
+            let checks = judge(row, Document::Discovery, GOOD);
+            assert!(!checks.is_empty(), "{row}");
+            assert!(
+                checks
+                    .iter()
+                    .all(|c| matches!(c.1, CheckStatus::Pass | CheckStatus::Skip)),
+                "{row}: {checks:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn not_json_fails_with_what_was_received() {
+        let checks = judge("disc-grant-cc", Document::Discovery, "<html>hi</html>");
+        assert_eq!(
+            checks,
+            vec![one(
+                "disc-document",
+                CheckStatus::Fail,
+                "HTTP 200, application/json; charset=utf-8, body `<html>hi</html>`"
+            )]
+        );
+        let fetch = judge("disc-fetch", Document::Discovery, "<html>hi</html>");
+        assert_eq!(fetch[3].1, CheckStatus::Fail);
+    }
+
+    #[test]
+    fn issuer_mismatch_and_bad_issuer_url() {
+        let doc = with("issuer", "https://as.example/".into());
+        assert_eq!(
+            judge("disc-issuer-match", Document::Discovery, &doc),
+            vec![one(
+                "disc-issuer-match",
+                CheckStatus::Fail,
+                "issuer \"https://as.example/\""
+            )]
+        );
+        let doc = with("issuer", "https://as.example?x=1".into());
+        assert_eq!(
+            judge("disc-issuer-url", Document::Discovery, &doc),
+            vec![one(
+                "disc-issuer-url",
+                CheckStatus::Fail,
+                "`https://as.example?x=1` has a query"
+            )]
+        );
+    }
+
+    #[test]
+    fn auth_methods_and_algorithms() {
+        let doc = with(
+            "token_endpoint_auth_methods_supported",
+            serde_json::json!(["private_key_jwt", "client_secret_basic"]),
+        );
+        assert_eq!(
+            judge("disc-auth-methods", Document::Discovery, &doc)[1],
+            one(
+                "disc-auth-methods-used",
+                CheckStatus::Fail,
+                "[private_key_jwt, client_secret_basic] lacks [tls_client_auth]"
+            )
+        );
+        assert_eq!(
+            judge("disc-auth-methods-weak", Document::Discovery, &doc),
+            vec![one(
+                "disc-auth-methods-weak",
+                CheckStatus::Warn,
+                "also [client_secret_basic]"
+            )]
+        );
+        let doc = with(
+            "token_endpoint_auth_signing_alg_values_supported",
+            serde_json::json!(["PS256", "RS256", "none"]),
+        );
+        assert_eq!(
+            judge("disc-auth-signing-algs", Document::Discovery, &doc),
+            vec![
+                one(
+                    "disc-auth-signing-algs-none",
+                    CheckStatus::Fail,
+                    "[PS256, RS256, none]"
+                ),
+                one(
+                    "disc-auth-signing-algs",
+                    CheckStatus::Pass,
+                    "[PS256, RS256, none]"
+                ),
+                one(
+                    "disc-auth-signing-algs-other",
+                    CheckStatus::Warn,
+                    "also [RS256]"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn grants_binding_scopes_and_aliases() {
+        let doc = with("grant_types_supported", serde_json::json!(["password"]));
+        assert_eq!(
+            judge("disc-grant-cc", Document::Discovery, &doc)[0].1,
+            CheckStatus::Fail
+        );
+        assert_eq!(
+            judge("disc-grant-no-ropc", Document::Discovery, &doc)[0],
+            one("disc-grant-no-ropc", CheckStatus::Fail, "[password]")
+        );
+        let doc = with("tls_client_certificate_bound_access_tokens", "true".into());
+        assert_eq!(
+            judge("disc-mtls-bound", Document::Discovery, &doc),
+            vec![one("disc-mtls-bound", CheckStatus::Fail, "\"true\"")]
+        );
+        let doc = with("scopes_supported", serde_json::json!(["accounts", "a b"]));
+        assert_eq!(
+            judge("disc-scopes-syntax", Document::Discovery, &doc),
+            vec![one(
+                "disc-scopes-syntax",
+                CheckStatus::Fail,
+                "\"a b\" is not a scope token"
+            )]
+        );
+        let doc = with(
+            "mtls_endpoint_aliases",
+            serde_json::json!({
+                "token_endpoint": "https://mtls.as.example/token",
+                "authorization_endpoint": "https://mtls.as.example/auth",
+                "revocation_endpoint": "http://mtls.as.example/revoke",
+            }),
+        );
+        assert_eq!(
+            judge("disc-mtls-aliases", Document::Discovery, &doc),
+            vec![one(
+                "disc-mtls-aliases",
+                CheckStatus::Fail,
+                "has `authorization_endpoint`; `revocation_endpoint` is not also a top-level member; \
+                 `http://mtls.as.example/revoke` is not an https URL"
+            )]
+        );
+    }
+}

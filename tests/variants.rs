@@ -1,0 +1,105 @@
+//! Mock variants where the standards allow several answers (opaque or JWT access tokens, an mTLS
+//! endpoint alias or not, a missing client certificate refused at the handshake or answered with
+//! a 401 in JSON): the whole catalogue passes against each (or skips for a stated reason), so no
+//! scenario fails a server for a choice the standards leave open.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use ofp_conformance::config::{Profile, Target};
+use ofp_conformance::execute::{RunInput, RunOutcome, run};
+use ofp_conformance::mock::{MockOptions, MockPki, MockServer, TokenFormat};
+use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::report::model::{ScenarioResult, Verdict};
+
+async fn run_against(pki: Arc<MockPki>, options: MockOptions) -> RunOutcome {
+    let server = MockServer::start_with_pki(pki, options)
+        .await
+        .expect("mock starts");
+    let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
+    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
+    let cases = plan(scenarios, &target, Profile::Ofm, &Filters::default());
+    let outcome = run(
+        RunInput {
+            target,
+            profile: Profile::Ofm,
+            cases,
+            interrupted: Arc::new(AtomicBool::new(false)),
+        },
+        |_| {},
+    )
+    .await;
+    server.shutdown().await;
+    outcome
+}
+
+fn name(o: &MockOptions) -> String {
+    format!(
+        "tokens={:?} aliases={} cert-at-handshake={}",
+        o.token_format, o.mtls_aliases, o.require_cert_at_handshake
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_variant_passes_the_whole_catalogue() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let pki = Arc::new(
+        tokio::task::spawn_blocking(MockPki::generate)
+            .await
+            .expect("pki task")
+            .expect("PKI"),
+    );
+    let mut variants = Vec::new();
+    for token_format in [TokenFormat::Opaque, TokenFormat::Jwt] {
+        for mtls_aliases in [false, true] {
+            for require_cert_at_handshake in [false, true] {
+                variants.push(MockOptions {
+                    token_format,
+                    mtls_aliases,
+                    require_cert_at_handshake,
+                    ..MockOptions::default()
+                });
+            }
+        }
+    }
+    let tasks: Vec<_> = variants
+        .into_iter()
+        .map(|o| (name(&o), tokio::spawn(run_against(pki.clone(), o))))
+        .collect();
+    let mut failures = Vec::new();
+    for (variant, task) in tasks {
+        let outcome = task.await.expect("run task");
+        assert!(
+            outcome.notices.is_empty(),
+            "{variant}: {:?}",
+            outcome.notices
+        );
+        // A scenario may skip where a variant lacks what it needs (e.g. a JWT-only check on
+        // opaque tokens), but never because the run itself broke down.
+        let acceptable = |r: &ScenarioResult| match r.verdict {
+            Verdict::Pass => true,
+            Verdict::Skip => !r
+                .reason
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("not run:"),
+            _ => false,
+        };
+        for r in outcome.results.iter().filter(|r| !acceptable(r)) {
+            let detail: Vec<String> = r
+                .steps
+                .iter()
+                .flat_map(|s| s.checks.iter())
+                .filter(|c| c.status.as_str() != "pass")
+                .map(|c| format!("{} {}: {}", c.id, c.status.as_str(), c.actual))
+                .collect();
+            failures.push(format!(
+                "{variant}: {} is {} ({:?}) {detail:?}",
+                r.id,
+                r.verdict.as_str(),
+                r.reason
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
