@@ -77,6 +77,11 @@ pub fn write_mock_target(m: &MockMaterials, dir: &Path) -> Result<PathBuf, Input
             ));
         }
     }
+    if let Some(key) = &m.client_ca_key_pem {
+        // The mock's CA key, so the harness can issue trusted certificates with other subjects.
+        write("client-ca.key", key)?;
+        toml.push_str("\n[client_ca]\ncert = \"ca.pem\"\nkey = \"client-ca.key\"\n");
+    }
     let path = dir.join("target.toml");
     write("target.toml", &toml)?;
     Ok(path)
