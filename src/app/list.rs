@@ -11,7 +11,11 @@ use crate::plan::{Filters, plan};
 pub fn list_command(args: ListArgs) -> Result<u8, InputError> {
     let profile_flag = super::parse_profile(args.profile.as_deref())?;
     let scenarios = super::load_scenarios(args.scenarios.as_deref())?;
-    let target = args.target.as_deref().map(|p| load_target(p, profile_flag)).transpose()?;
+    let target = args
+        .target
+        .as_deref()
+        .map(|p| load_target(p, profile_flag))
+        .transpose()?;
     let lines: Vec<String> = match &target {
         Some(target) => plan(scenarios, target, target.profile, &Filters::default())
             .into_iter()
@@ -21,7 +25,13 @@ pub fn list_command(args: ListArgs) -> Result<u8, InputError> {
                     None => "applies".to_string(),
                     Some(reason) => format!("skipped: {reason}"),
                 };
-                format!("{:<34} {:<17} {:<5} {}  [{applies}]", s.id, s.category, s.severity.as_str(), s.title)
+                format!(
+                    "{:<34} {:<17} {:<5} {}  [{applies}]",
+                    s.id,
+                    s.category,
+                    s.severity.as_str(),
+                    s.title
+                )
             })
             .collect(),
         None => {
@@ -29,7 +39,15 @@ pub fn list_command(args: ListArgs) -> Result<u8, InputError> {
             scenarios.sort_by(|a, b| a.category.cmp(&b.category).then(a.id.cmp(&b.id)));
             scenarios
                 .iter()
-                .map(|s| format!("{:<34} {:<17} {:<5} {}", s.id, s.category, s.severity.as_str(), s.title))
+                .map(|s| {
+                    format!(
+                        "{:<34} {:<17} {:<5} {}",
+                        s.id,
+                        s.category,
+                        s.severity.as_str(),
+                        s.title
+                    )
+                })
                 .collect()
         }
     };

@@ -51,8 +51,13 @@ pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
 /// Writes the mock's test credentials and a target file pointing at them; returns its path.
 pub fn write_mock_target(m: &MockMaterials, dir: &Path) -> Result<PathBuf, InputError> {
     let write = |name: &str, text: &str| -> Result<(), InputError> {
-        crate::report::write::write_atomic(&dir.join(name), text.as_bytes())
-            .map_err(|e| InputError::new(format!("cannot write {}: {e}", dir.join(name).display())))
+        let path = dir.join(name);
+        let written = if name.ends_with(".key") {
+            crate::report::write::write_secret_atomic(&path, text.as_bytes())
+        } else {
+            crate::report::write::write_atomic(&path, text.as_bytes())
+        };
+        written.map_err(|e| InputError::new(format!("cannot write {}: {e}", path.display())))
     };
     write("ca.pem", &m.ca_pem)?;
     let mut toml = format!(
