@@ -178,6 +178,24 @@ const INVALID_CLIENT: &[&str] = &[
     "mtls-dn-lookalike",
     "req-creds-in-query",
 ];
+/// Every discovery scenario (an unusable discovery document fails them all).
+const DISCOVERY: &[&str] = &[
+    "disc-auth-methods",
+    "disc-auth-methods-weak",
+    "disc-auth-signing-algs",
+    "disc-fetch",
+    "disc-grant-cc",
+    "disc-grant-no-ropc",
+    "disc-issuer-match",
+    "disc-issuer-url",
+    "disc-jwks",
+    "disc-mtls-aliases",
+    "disc-mtls-bound",
+    "disc-registration-endpoint",
+    "disc-schema",
+    "disc-scopes-syntax",
+    "disc-token-endpoint",
+];
 const MATRIX: &[(&str, &[&str])] = &[
     ("accept-alg-none", &["jwt-alg-none"]),
     ("accept-rs256", &["jwt-alg-rs256"]),
@@ -421,26 +439,7 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("reuse-access-token", &["bind-at-unique"]),
     // The discovery document is unusable: every discovery scenario fails with what it
     // received; every other scenario is Skipped (see `SKIPS_THE_REST`).
-    (
-        "discovery-not-json",
-        &[
-            "disc-auth-methods",
-            "disc-auth-methods-weak",
-            "disc-auth-signing-algs",
-            "disc-fetch",
-            "disc-grant-cc",
-            "disc-grant-no-ropc",
-            "disc-issuer-match",
-            "disc-issuer-url",
-            "disc-jwks",
-            "disc-mtls-aliases",
-            "disc-mtls-bound",
-            "disc-registration-endpoint",
-            "disc-schema",
-            "disc-scopes-syntax",
-            "disc-token-endpoint",
-        ],
-    ),
+    ("discovery-not-json", DISCOVERY),
     ("discovery-no-token-endpoint", &["disc-token-endpoint"]),
     ("discovery-wrong-content-type", &["disc-fetch"]),
     ("discovery-issuer-mismatch", &["disc-issuer-match"]),
@@ -469,11 +468,26 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("jwks-symmetric-key", &["disc-jwks"]),
     ("jwks-duplicate-kid", &["disc-jwks"]),
     ("jwks-small-key", &["disc-jwks"]),
+    // HTTP 503: as unusable as a page that is not JSON.
+    ("discovery-status-503", DISCOVERY),
+    ("discovery-no-fapi-auth-method", &["disc-auth-methods"]),
+    ("discovery-no-fapi-signing-alg", &["disc-auth-signing-algs"]),
+    // Warn-severity checks: the scenario warns, nothing fails (exit 0 unless --strict).
+    ("discovery-extra-signing-alg", &["disc-auth-signing-algs"]),
+    ("discovery-advertise-implicit", &["disc-grant-no-ropc"]),
+    ("discovery-unknown-member", &["disc-schema"]),
+    ("jwks-unusable-key", &["disc-jwks"]),
+    ("jwks-uri-http", &["disc-jwks"]),
+    ("jwks-not-json", &["disc-jwks"]),
 ];
 
 /// Faults that leave the run without usable endpoints: besides their MATRIX row (which must
 /// not pass), every scenario outside the discovery category must be Skip (not Fail or Error).
-const SKIPS_THE_REST: &[&str] = &["discovery-not-json", "discovery-no-token-endpoint"];
+const SKIPS_THE_REST: &[&str] = &[
+    "discovery-not-json",
+    "discovery-no-token-endpoint",
+    "discovery-status-503",
+];
 
 /// Step checks each fault must make fail or warn somewhere in its run. Together the rows cover
 /// every check id the strict run produces (`judge_step`), except those in `NO_FAULT`.
@@ -506,6 +520,62 @@ const CHECKS: &[(&str, &[&str])] = &[
     ("skip-scope-check", &["req-scope-narrowed"]),
     ("case-sensitive-bearer", &["resource-ok"]),
     ("skip-rs-binding-check", &["resource-denied"]),
+    (
+        "discovery-not-json",
+        &[
+            "disc-document",
+            "disc-fetch-content-type",
+            "disc-fetch-json",
+        ],
+    ),
+    ("discovery-wrong-content-type", &["disc-fetch-content-type"]),
+    ("discovery-status-503", &["disc-fetch", "disc-document"]),
+    ("discovery-no-token-endpoint", &["disc-token-endpoint"]),
+    ("discovery-issuer-mismatch", &["disc-issuer-match"]),
+    (
+        "discovery-issuer-not-https",
+        &["disc-issuer-match", "disc-issuer-url"],
+    ),
+    ("discovery-schema-violation", &["disc-schema"]),
+    ("discovery-unknown-member", &["disc-schema-unknown"]),
+    ("discovery-missing-auth-method", &["disc-auth-methods-used"]),
+    (
+        "discovery-no-fapi-auth-method",
+        &["disc-auth-methods", "disc-auth-methods-used"],
+    ),
+    ("discovery-weak-auth-methods", &["disc-auth-methods-weak"]),
+    (
+        "discovery-advertise-alg-none",
+        &["disc-auth-signing-algs-none"],
+    ),
+    (
+        "discovery-no-fapi-signing-alg",
+        &["disc-auth-signing-algs", "disc-auth-signing-algs-other"],
+    ),
+    (
+        "discovery-extra-signing-alg",
+        &["disc-auth-signing-algs-other"],
+    ),
+    ("discovery-no-bound-tokens-flag", &["disc-mtls-bound"]),
+    ("discovery-no-client-credentials-grant", &["disc-grant-cc"]),
+    (
+        "discovery-advertise-password-grant",
+        &["disc-grant-no-ropc"],
+    ),
+    ("discovery-advertise-implicit", &["disc-grant-no-implicit"]),
+    ("discovery-bad-aliases", &["disc-mtls-aliases"]),
+    (
+        "discovery-http-registration-endpoint",
+        &["disc-registration-endpoint"],
+    ),
+    ("discovery-bad-scopes", &["disc-scopes-syntax"]),
+    ("jwks-uri-http", &["disc-jwks-uri"]),
+    ("jwks-not-json", &["disc-jwks"]),
+    ("jwks-private-key", &["disc-jwks-private"]),
+    ("jwks-symmetric-key", &["disc-jwks-private"]),
+    ("jwks-duplicate-kid", &["disc-jwks-kid"]),
+    ("jwks-small-key", &["disc-jwks-key-size"]),
+    ("jwks-unusable-key", &["disc-jwks-usable"]),
 ];
 
 /// Check ids no fault of the mock can break, with the reason.
@@ -546,6 +616,11 @@ const NO_FAULT: &[(&str, &str)] = &[
     (
         "tls-server-cert",
         "tests/transport.rs (target trusting another CA)",
+    ),
+    (
+        "disc-fetch-url",
+        "judges the target file's configured discovery URL, not anything the server sends; \
+         src/judge/discovery.rs tests::fetch_url_must_have_a_well_known_form",
     ),
     (
         "expect-no-token",

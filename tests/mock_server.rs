@@ -725,12 +725,22 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
         | Fault::DiscoveryAdvertisePasswordGrant
         | Fault::DiscoveryBadAliases
         | Fault::DiscoveryHttpRegistrationEndpoint
-        | Fault::DiscoveryBadScopes => {
+        | Fault::DiscoveryBadScopes
+        | Fault::DiscoveryStatus503
+        | Fault::DiscoveryNoFapiAuthMethod
+        | Fault::DiscoveryNoFapiSigningAlg
+        | Fault::DiscoveryExtraSigningAlg
+        | Fault::DiscoveryAdvertiseImplicit
+        | Fault::DiscoveryUnknownMember
+        | Fault::JwksUriHttp => {
             let r = http(server, None)
                 .get(&m.discovery_url)
                 .send()
                 .await
                 .expect("discovery");
+            if fault == Fault::DiscoveryStatus503 {
+                return r.status().as_u16().to_string();
+            }
             let content_type = r.headers()["content-type"]
                 .to_str()
                 .unwrap_or_default()
@@ -754,19 +764,24 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 Fault::DiscoverySchemaViolation => {
                     doc["code_challenge_methods_supported"].to_string()
                 }
-                Fault::DiscoveryMissingAuthMethod | Fault::DiscoveryWeakAuthMethods => {
+                Fault::DiscoveryMissingAuthMethod
+                | Fault::DiscoveryWeakAuthMethods
+                | Fault::DiscoveryNoFapiAuthMethod => {
                     doc["token_endpoint_auth_methods_supported"].to_string()
                 }
-                Fault::DiscoveryAdvertiseAlgNone => {
+                Fault::DiscoveryAdvertiseAlgNone
+                | Fault::DiscoveryNoFapiSigningAlg
+                | Fault::DiscoveryExtraSigningAlg => {
                     doc["token_endpoint_auth_signing_alg_values_supported"].to_string()
                 }
                 Fault::DiscoveryNoBoundTokensFlag => {
                     doc["tls_client_certificate_bound_access_tokens"].to_string()
                 }
                 Fault::DiscoveryNoClientCredentialsGrant
-                | Fault::DiscoveryAdvertisePasswordGrant => {
-                    doc["grant_types_supported"].to_string()
-                }
+                | Fault::DiscoveryAdvertisePasswordGrant
+                | Fault::DiscoveryAdvertiseImplicit => doc["grant_types_supported"].to_string(),
+                Fault::DiscoveryUnknownMember => doc["x_vendor_feature"].to_string(),
+                Fault::JwksUriHttp => scheme(&doc["jwks_uri"]),
                 Fault::DiscoveryBadAliases => doc["mtls_endpoint_aliases"]
                     .as_object()
                     .map_or("absent".to_owned(), |a| {
@@ -779,21 +794,33 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
         Fault::JwksPrivateKey
         | Fault::JwksSymmetricKey
         | Fault::JwksDuplicateKid
-        | Fault::JwksSmallKey => {
-            let jwks = http(server, None)
+        | Fault::JwksSmallKey
+        | Fault::JwksUnusableKey
+        | Fault::JwksNotJson => {
+            let r = http(server, None)
                 .get(format!("{}/jwks", m.issuer))
                 .send()
                 .await
-                .expect("jwks")
-                .json_or_value()
-                .await;
+                .expect("jwks");
+            if fault == Fault::JwksNotJson {
+                return r.headers()["content-type"]
+                    .to_str()
+                    .unwrap_or_default()
+                    .to_owned();
+            }
+            let jwks = r.json_or_value().await;
             let keys = jwks["keys"].as_array().cloned().unwrap_or_default();
             keys.iter()
                 .map(|k| {
                     format!(
-                        "{}{}",
+                        "{}{}{}",
                         k["kty"].as_str().unwrap_or("?"),
-                        if k.get("d").is_some() { "+d" } else { "" }
+                        if k.get("d").is_some() { "+d" } else { "" },
+                        if k["kty"] == "RSA" && k.get("n").is_none() {
+                            "-n"
+                        } else {
+                            ""
+                        }
                     )
                 })
                 .collect::<Vec<_>>()
@@ -946,6 +973,21 @@ fn expected(fault: Fault) -> (&'static str, &'static str) {
         Fault::JwksSymmetricKey => ("EC", "EC,oct"),
         Fault::JwksDuplicateKid => ("EC", "EC,EC"),
         Fault::JwksSmallKey => ("EC", "EC,RSA"),
+        Fault::JwksUnusableKey => ("EC", "EC,RSA-n"),
+        Fault::JwksNotJson => ("application/json", "text/html; charset=utf-8"),
+        Fault::JwksUriHttp => ("https", "http"),
+        Fault::DiscoveryStatus503 => ("200", "503"),
+        Fault::DiscoveryNoFapiAuthMethod => (
+            r#"["private_key_jwt","tls_client_auth"]"#,
+            r#"["self_signed_tls_client_auth"]"#,
+        ),
+        Fault::DiscoveryNoFapiSigningAlg => (r#"["PS256","ES256"]"#, r#"["RS256"]"#),
+        Fault::DiscoveryExtraSigningAlg => (r#"["PS256","ES256"]"#, r#"["PS256","ES256","RS256"]"#),
+        Fault::DiscoveryAdvertiseImplicit => (
+            r#"["client_credentials"]"#,
+            r#"["client_credentials","implicit"]"#,
+        ),
+        Fault::DiscoveryUnknownMember => ("null", "true"),
         Fault::AcceptAlgNone
         | Fault::AcceptRs256
         | Fault::AcceptHs256PublicKey

@@ -740,6 +740,29 @@ mod tests {
     }
 
     #[test]
+    fn fetch_url_must_have_a_well_known_form() {
+        let checks = |url: &str| {
+            judge_metadata(&MetadataInput {
+                row: "disc-fetch",
+                document: Document::Discovery,
+                fetched: fetched(GOOD),
+                discovery_url: url,
+                auth_methods: &["private_key_jwt"],
+                severity: Severity::Fail,
+                profile: Profile::Ofm,
+            })
+        };
+        let good = checks("https://as.example/.well-known/openid-configuration");
+        assert_eq!(good[0].id, "disc-fetch-url");
+        assert_eq!(good[0].status, CheckStatus::Pass);
+        let bad = checks("https://as.example/metadata.json");
+        assert_eq!(bad[0].id, "disc-fetch-url");
+        assert_eq!(bad[0].status, CheckStatus::Fail);
+        assert!(bad[0].actual.contains("is neither"), "{}", bad[0].actual);
+        assert!(bad[1..].iter().all(|c| c.status == CheckStatus::Pass));
+    }
+
+    #[test]
     fn not_json_fails_with_what_was_received() {
         let checks = judge("disc-grant-cc", Document::Discovery, "<html>hi</html>");
         assert_eq!(

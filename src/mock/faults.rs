@@ -199,6 +199,18 @@ faults! {
     DiscoveryHttpRegistrationEndpoint = "discovery-http-registration-endpoint",
     /// Advertise a scope containing a space.
     DiscoveryBadScopes = "discovery-bad-scopes",
+    /// Answer discovery with HTTP 503 and a JSON error body (the run can test nothing else).
+    DiscoveryStatus503 = "discovery-status-503",
+    /// Advertise only self_signed_tls_client_auth: neither private_key_jwt nor tls_client_auth (both are still served).
+    DiscoveryNoFapiAuthMethod = "discovery-no-fapi-auth-method",
+    /// Advertise only RS256 as the assertion signing algorithm (PS256 and ES256 are still accepted).
+    DiscoveryNoFapiSigningAlg = "discovery-no-fapi-signing-alg",
+    /// Also advertise RS256 beside PS256 and ES256 as assertion signing algorithms (it is still refused).
+    DiscoveryExtraSigningAlg = "discovery-extra-signing-alg",
+    /// Also advertise the implicit grant.
+    DiscoveryAdvertiseImplicit = "discovery-advertise-implicit",
+    /// Add a member no metadata registry defines (`x_vendor_feature`).
+    DiscoveryUnknownMember = "discovery-unknown-member",
     /// Publish a private member (`d`) in the JWKS.
     JwksPrivateKey = "jwks-private-key",
     /// Publish a symmetric key (kty oct) in the JWKS.
@@ -207,6 +219,12 @@ faults! {
     JwksDuplicateKid = "jwks-duplicate-kid",
     /// Publish a 1024-bit RSA key.
     JwksSmallKey = "jwks-small-key",
+    /// Advertise an http:// jwks_uri (the JWKS is still served over https only).
+    JwksUriHttp = "jwks-uri-http",
+    /// Also publish an RSA key without its modulus `n`.
+    JwksUnusableKey = "jwks-unusable-key",
+    /// Serve an HTML page instead of the JWKS.
+    JwksNotJson = "jwks-not-json",
 }
 
 impl Fault {

@@ -113,6 +113,39 @@ pub fn discovery_document(state: &MockState) -> serde_json::Value {
             json!(["accounts", "profile", "open banking"]),
         );
     }
+    if fault(Fault::DiscoveryNoFapiAuthMethod) {
+        map.insert(
+            "token_endpoint_auth_methods_supported".to_owned(),
+            json!(["self_signed_tls_client_auth"]),
+        );
+    }
+    if fault(Fault::DiscoveryNoFapiSigningAlg) {
+        map.insert(
+            "token_endpoint_auth_signing_alg_values_supported".to_owned(),
+            json!(["RS256"]),
+        );
+    }
+    if fault(Fault::DiscoveryExtraSigningAlg) {
+        map.insert(
+            "token_endpoint_auth_signing_alg_values_supported".to_owned(),
+            json!(["PS256", "ES256", "RS256"]),
+        );
+    }
+    if fault(Fault::DiscoveryAdvertiseImplicit) {
+        map.insert(
+            "grant_types_supported".to_owned(),
+            json!(["client_credentials", "implicit"]),
+        );
+    }
+    if fault(Fault::DiscoveryUnknownMember) {
+        map.insert("x_vendor_feature".to_owned(), json!(true));
+    }
+    if fault(Fault::JwksUriHttp) {
+        map.insert(
+            "jwks_uri".to_owned(),
+            json!(issuer.replacen("https://", "http://", 1) + "/jwks"),
+        );
+    }
     doc
 }
 
@@ -122,6 +155,14 @@ pub async fn discovery(State(state): State<Arc<MockState>>) -> Response {
         return (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             "<html><body>Service temporarily unavailable</body></html>",
+        )
+            .into_response();
+    }
+    if state.fault(Fault::DiscoveryStatus503) {
+        return (
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"error":"temporarily_unavailable"}"#,
         )
             .into_response();
     }
@@ -165,10 +206,20 @@ pub fn jwks_document(state: &MockState) -> serde_json::Value {
         );
         keys.push(json!({ "kty": "RSA", "kid": "rsa-1024", "use": "sig", "n": n, "e": "AQAB" }));
     }
+    if state.fault(Fault::JwksUnusableKey) {
+        keys.push(json!({ "kty": "RSA", "kid": "rsa-no-n", "use": "sig", "e": "AQAB" }));
+    }
     jwks
 }
 
 /// `GET /jwks`
-pub async fn jwks(State(state): State<Arc<MockState>>) -> Json<serde_json::Value> {
-    Json(jwks_document(&state))
+pub async fn jwks(State(state): State<Arc<MockState>>) -> Response {
+    if state.fault(Fault::JwksNotJson) {
+        return (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<html><body>Keys moved</body></html>",
+        )
+            .into_response();
+    }
+    Json(jwks_document(&state)).into_response()
 }
