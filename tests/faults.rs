@@ -5,10 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use ofp_conformance::app::exit_code;
 use ofp_conformance::config::{Profile, Target};
 use ofp_conformance::execute::{RunInput, run};
 use ofp_conformance::mock::{Fault, MockOptions, MockPki, MockServer};
 use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::report::build::{RunFacts as ReportFacts, assemble};
+use ofp_conformance::report::model::TargetInfo;
 use ofp_conformance::report::model::{CheckStatus, Verdict};
 
 /// Every scenario that must not pass when the fault is on; all others must pass.
@@ -637,7 +640,30 @@ struct RunFacts {
     broken_checks: BTreeSet<String>,
     /// Every check id produced.
     checks: BTreeSet<String>,
+    /// `ofpc run`'s exit code for this run, without and with `--strict`.
+    exit: (u8, u8),
 }
+
+/// Faults whose every victim is a warn-severity (SHOULD-level) row: the run reports warnings and
+/// exits 0, and 1 under `--strict`. Every other fault makes `ofpc run --fault NAME` exit 1.
+const WARN_ONLY: &[&str] = &[
+    "allow-long-lived-assertion",
+    "discovery-advertise-implicit",
+    "discovery-extra-signing-alg",
+    "discovery-unknown-member",
+    "discovery-weak-auth-methods",
+    "ignore-resource-param",
+    "issue-refresh-token",
+    "jwks-unusable-key",
+    "omit-expires-in",
+    "omit-pragma",
+    "read-query-params",
+    "reject-unknown-params",
+    "require-client-id",
+    "reuse-access-token",
+    "skip-content-type-check",
+    "skip-typ-check",
+];
 
 async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> RunFacts {
     let server = MockServer::start_with_pki(
@@ -663,6 +689,26 @@ async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> RunFacts {
     )
     .await;
     server.shutdown().await;
+    let report = assemble(
+        ReportFacts {
+            run_id: "matrix".into(),
+            target: TargetInfo {
+                name: "mock".into(),
+                issuer: String::new(),
+                token_endpoint: String::new(),
+                mock: true,
+                faults: Vec::new(),
+            },
+            profile: "ofm".into(),
+            started_at: String::new(),
+            finished_at: String::new(),
+            duration_ms: 0,
+            complete: true,
+            notices: Vec::new(),
+        },
+        outcome.results.clone(),
+    );
+    let exit = (exit_code(&report, false), exit_code(&report, true));
     let total = outcome.results.len();
     let all_checks = || {
         outcome
@@ -687,6 +733,7 @@ async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> RunFacts {
         total,
         broken_checks,
         checks,
+        exit,
     }
 }
 
@@ -769,6 +816,17 @@ async fn every_fault_fails_exactly_its_scenarios() {
     let mut mismatches = Vec::new();
     for (name, task) in tasks {
         let facts = task.await.expect("run task");
+        let expected_exit = if WARN_ONLY.contains(&name) {
+            (0, 1)
+        } else {
+            (1, 1)
+        };
+        if facts.exit != expected_exit {
+            mismatches.push(format!(
+                "{name}: `ofpc run --fault {name}` would exit {} ({} with --strict), expected {} ({})",
+                facts.exit.0, facts.exit.1, expected_exit.0, expected_exit.1
+            ));
+        }
         for id in check_rows.get(name).copied().unwrap_or_default() {
             if !facts.broken_checks.contains(*id) {
                 mismatches.push(format!(
