@@ -3,10 +3,11 @@
 
 use serde_json::Value;
 
+use super::collect::CheckList;
 use crate::config::Profile;
 use crate::execute::transport::{TransportFailure, WireResponse};
 use crate::oauth::error_code::{is_nqschar, is_uri_char};
-use crate::report::model::{CheckResult, CheckStatus, Severity};
+use crate::report::model::{CheckResult, Severity};
 use crate::scenario::Expect;
 
 /// Everything a step's judgement needs.
@@ -77,53 +78,6 @@ impl<'a> View<'a> {
     }
 }
 
-struct Checks {
-    out: Vec<CheckResult>,
-    cap: Severity,
-}
-
-impl Checks {
-    fn push(
-        &mut self,
-        id: &str,
-        title: &str,
-        severity: Severity,
-        ok: bool,
-        expected: impl Into<String>,
-        actual: impl Into<String>,
-    ) {
-        let severity = if self.cap == Severity::Warn {
-            Severity::Warn
-        } else {
-            severity
-        };
-        let status = match (ok, severity) {
-            (true, _) => CheckStatus::Pass,
-            (false, Severity::Fail) => CheckStatus::Fail,
-            (false, Severity::Warn) => CheckStatus::Warn,
-        };
-        self.out.push(CheckResult {
-            id: id.to_string(),
-            title: title.to_string(),
-            severity,
-            status,
-            expected: expected.into(),
-            actual: actual.into(),
-        });
-    }
-
-    fn skip(&mut self, id: &str, title: &str, severity: Severity, reason: impl Into<String>) {
-        self.out.push(CheckResult {
-            id: id.to_string(),
-            title: title.to_string(),
-            severity,
-            status: CheckStatus::Skip,
-            expected: String::new(),
-            actual: reason.into(),
-        });
-    }
-}
-
 fn describe(resp: &WireResponse) -> String {
     let view = View::new(resp);
     match view.str_member("error") {
@@ -136,10 +90,7 @@ fn describe(resp: &WireResponse) -> String {
 /// Judges one step. Transport failures that leave nothing to judge yield no checks (the
 /// runner turns them into an Error).
 pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
-    let mut c = Checks {
-        out: Vec::new(),
-        cap: input.severity,
-    };
+    let mut c = CheckList::new(input.severity);
     match (input.expect, input.outcome) {
         (Expect::Refused, Ok(resp)) => c.push(
             "expect-refused",
@@ -217,10 +168,10 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
     if let Ok(resp) = input.outcome {
         interaction_id(&mut c, input, resp);
     }
-    c.out
+    c.checks
 }
 
-fn interaction_id(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+fn interaction_id(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let Some(sent) = input.interaction_id else {
         return;
     };
@@ -243,7 +194,7 @@ fn interaction_id(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
     );
 }
 
-fn granted(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let ok = resp.status == 200 && !view.has("error");
     c.push(
@@ -390,7 +341,7 @@ fn granted(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
 }
 
 /// resp-at-unique: a token equal to one an earlier step of the scenario was granted.
-fn unique_check(c: &mut Checks, input: &JudgeInput<'_>, token: &str) {
+fn unique_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
     let earlier: Vec<&str> = input
         .earlier_tokens
         .iter()
@@ -415,7 +366,7 @@ fn unique_check(c: &mut Checks, input: &JudgeInput<'_>, token: &str) {
     );
 }
 
-fn scope_check(c: &mut Checks, input: &JudgeInput<'_>, view: &View<'_>) {
+fn scope_check(c: &mut CheckList, input: &JudgeInput<'_>, view: &View<'_>) {
     let requested: Vec<&str> = input
         .requested_scope
         .map(|s| s.split(' ').filter(|t| !t.is_empty()).collect())
@@ -451,8 +402,8 @@ fn scope_check(c: &mut Checks, input: &JudgeInput<'_>, view: &View<'_>) {
 }
 
 /// Runs the checks of the branch the server took, and says in the first check which it was.
-fn granted_or_rejected(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
-    let first = c.out.len();
+fn granted_or_rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
+    let first = c.checks.len();
     let which = if resp.status == 200 {
         granted(c, input, resp);
         "granted"
@@ -460,13 +411,13 @@ fn granted_or_rejected(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireRespon
         rejected(c, input, resp);
         "rejected"
     };
-    if let Some(check) = c.out.get_mut(first) {
+    if let Some(check) = c.checks.get_mut(first) {
         check.expected = format!("a token or an error (recorded): {}", check.expected);
         check.actual = format!("{which}: {}", describe(resp));
     }
 }
 
-fn narrowed(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+fn narrowed(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let asked: Vec<&str> = input
         .requested_scope
@@ -495,7 +446,7 @@ fn narrowed(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
     );
 }
 
-fn rejected(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let error = view.str_member("error");
     let lenient = input.expect == Expect::RejectedOrRefused && input.cert_thumbprint.is_none();
@@ -635,7 +586,7 @@ fn rejected(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
     }
 }
 
-fn not_granted(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+fn not_granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let token = view.has("access_token") || (200..300).contains(&resp.status);
     c.push(
@@ -663,7 +614,7 @@ fn not_granted(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
     }
 }
 
-fn resource_denied(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) {
+fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let status = resp.status;
     if !input.statuses.is_empty() {
         c.push(
@@ -714,7 +665,7 @@ fn resource_denied(c: &mut Checks, input: &JudgeInput<'_>, resp: &WireResponse) 
     }
 }
 
-fn cnf_check(c: &mut Checks, input: &JudgeInput<'_>, token: &str) {
+fn cnf_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
     let Some((_, claims)) = crate::jose::inspect::decode_parts(token) else {
         c.skip(
             "bind-cnf-x5t",
@@ -769,6 +720,7 @@ pub fn entropy_bits(token: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::model::CheckStatus;
 
     fn resp(
         status: u16,

@@ -4,8 +4,9 @@
 
 use serde_json::{Map, Value};
 
+use super::collect::CheckList;
 use crate::config::Profile;
-use crate::report::model::{CheckResult, CheckStatus, Severity};
+use crate::report::model::{CheckResult, Severity};
 
 /// The catalogue rows (scenario ids) a `expect = "metadata"` step can check.
 pub const ROWS: &[&str] = &[
@@ -55,69 +56,6 @@ pub struct MetadataInput<'a> {
     /// The scenario's severity: a `warn` scenario never fails.
     pub severity: Severity,
     pub profile: Profile,
-}
-
-pub(super) struct Out {
-    checks: Vec<CheckResult>,
-    cap: Severity,
-}
-
-impl Out {
-    pub(super) fn push(
-        &mut self,
-        id: &str,
-        title: &str,
-        severity: Severity,
-        ok: bool,
-        expected: impl Into<String>,
-        actual: impl Into<String>,
-    ) {
-        let severity = if self.cap == Severity::Warn {
-            Severity::Warn
-        } else {
-            severity
-        };
-        let status = match (ok, severity) {
-            (true, _) => CheckStatus::Pass,
-            (false, Severity::Fail) => CheckStatus::Fail,
-            (false, Severity::Warn) => CheckStatus::Warn,
-        };
-        self.checks.push(CheckResult {
-            id: id.to_string(),
-            title: title.to_string(),
-            severity,
-            status,
-            expected: expected.into(),
-            actual: actual.into(),
-        });
-    }
-
-    fn skip(&mut self, id: &str, title: &str, reason: impl Into<String>) {
-        self.checks.push(CheckResult {
-            id: id.to_string(),
-            title: title.to_string(),
-            severity: self.cap,
-            status: CheckStatus::Skip,
-            expected: String::new(),
-            actual: reason.into(),
-        });
-    }
-
-    /// One fail-severity check that passes when `problems` is empty.
-    pub(super) fn problems(&mut self, id: &str, title: &str, expected: &str, problems: &[String]) {
-        self.push(
-            id,
-            title,
-            Severity::Fail,
-            problems.is_empty(),
-            expected,
-            if problems.is_empty() {
-                "as expected".to_string()
-            } else {
-                problems.join("; ")
-            },
-        );
-    }
 }
 
 /// The media type of a `Content-Type` value, lowercased, without parameters.
@@ -201,10 +139,7 @@ pub fn issuer_from_discovery_url(url: &str) -> Result<String, String> {
 
 /// Judges one fetched document against the row named by `input.row`.
 pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
-    let mut out = Out {
-        checks: Vec::new(),
-        cap: input.severity,
-    };
+    let mut out = CheckList::new(input.severity);
     let f = &input.fetched;
     if input.document == Document::Jwks {
         super::jwks::judge_jwks(&mut out, input);
@@ -257,7 +192,7 @@ pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
     out.checks
 }
 
-fn fetch(out: &mut Out, input: &MetadataInput<'_>) {
+fn fetch(out: &mut CheckList, input: &MetadataInput<'_>) {
     let f = &input.fetched;
     let url_form = issuer_from_discovery_url(input.discovery_url);
     out.push(
@@ -299,11 +234,11 @@ fn fetch(out: &mut Out, input: &MetadataInput<'_>) {
     );
 }
 
-fn issuer_match(out: &mut Out, doc: &Map<String, Value>, discovery_url: &str) {
+fn issuer_match(out: &mut CheckList, doc: &Map<String, Value>, discovery_url: &str) {
     let expected = match issuer_from_discovery_url(discovery_url) {
         Ok(e) => e,
         Err(why) => {
-            out.skip(
+            out.skip_at_cap(
                 "disc-issuer-match",
                 "issuer matches the discovery URL",
                 format!("no issuer can be derived: {why}"),
@@ -322,7 +257,7 @@ fn issuer_match(out: &mut Out, doc: &Map<String, Value>, discovery_url: &str) {
     );
 }
 
-fn issuer_url(out: &mut Out, doc: &Map<String, Value>) {
+fn issuer_url(out: &mut CheckList, doc: &Map<String, Value>) {
     let problem = match doc.get("issuer") {
         None => Some("absent".to_string()),
         Some(Value::String(s)) => https_url_problem(s, true),
@@ -338,7 +273,7 @@ fn issuer_url(out: &mut Out, doc: &Map<String, Value>) {
     );
 }
 
-fn token_endpoint(out: &mut Out, doc: &Map<String, Value>) {
+fn token_endpoint(out: &mut CheckList, doc: &Map<String, Value>) {
     let problem = match doc.get("token_endpoint") {
         None => Some("absent".to_string()),
         Some(Value::String(s)) => https_url_problem(s, false),
@@ -365,7 +300,7 @@ pub(super) fn list(items: &[&str]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-fn auth_methods(out: &mut Out, doc: &Map<String, Value>, used: &[&str]) {
+fn auth_methods(out: &mut CheckList, doc: &Map<String, Value>, used: &[&str]) {
     let Some(methods) = strings(doc, "token_endpoint_auth_methods_supported") else {
         out.push(
             "disc-auth-methods",
@@ -412,7 +347,7 @@ fn auth_methods(out: &mut Out, doc: &Map<String, Value>, used: &[&str]) {
     );
 }
 
-fn auth_methods_weak(out: &mut Out, doc: &Map<String, Value>) {
+fn auth_methods_weak(out: &mut CheckList, doc: &Map<String, Value>) {
     let methods = strings(doc, "token_endpoint_auth_methods_supported").unwrap_or_default();
     let weak: Vec<&str> = methods
         .iter()
@@ -435,7 +370,7 @@ fn auth_methods_weak(out: &mut Out, doc: &Map<String, Value>) {
 
 const FAPI_ALGS: &[&str] = &["PS256", "ES256", "EdDSA", "Ed25519"];
 
-fn signing_algs(out: &mut Out, doc: &Map<String, Value>) {
+fn signing_algs(out: &mut CheckList, doc: &Map<String, Value>) {
     const NAME: &str = "token_endpoint_auth_signing_alg_values_supported";
     let methods = strings(doc, "token_endpoint_auth_methods_supported").unwrap_or_default();
     let algs = strings(doc, NAME);
@@ -450,7 +385,7 @@ fn signing_algs(out: &mut Out, doc: &Map<String, Value>) {
         );
     }
     if !methods.contains(&"private_key_jwt") {
-        out.skip(
+        out.skip_at_cap(
             "disc-auth-signing-algs",
             "A FAPI assertion algorithm is advertised",
             "private_key_jwt is not advertised",
@@ -489,7 +424,7 @@ fn signing_algs(out: &mut Out, doc: &Map<String, Value>) {
     );
 }
 
-fn mtls_bound(out: &mut Out, doc: &Map<String, Value>) {
+fn mtls_bound(out: &mut CheckList, doc: &Map<String, Value>) {
     let got = doc.get("tls_client_certificate_bound_access_tokens");
     out.push(
         "disc-mtls-bound",
@@ -509,7 +444,7 @@ fn grant_types(doc: &Map<String, Value>) -> (Vec<&str>, bool) {
     }
 }
 
-fn grant_cc(out: &mut Out, doc: &Map<String, Value>) {
+fn grant_cc(out: &mut CheckList, doc: &Map<String, Value>) {
     let (grants, default) = grant_types(doc);
     out.push(
         "disc-grant-cc",
@@ -529,7 +464,7 @@ fn grant_cc(out: &mut Out, doc: &Map<String, Value>) {
     );
 }
 
-fn grant_no_ropc(out: &mut Out, doc: &Map<String, Value>) {
+fn grant_no_ropc(out: &mut CheckList, doc: &Map<String, Value>) {
     let (grants, default) = grant_types(doc);
     let shown = format!(
         "{}{}",
@@ -558,9 +493,9 @@ fn grant_no_ropc(out: &mut Out, doc: &Map<String, Value>) {
     );
 }
 
-fn mtls_aliases(out: &mut Out, doc: &Map<String, Value>) {
+fn mtls_aliases(out: &mut CheckList, doc: &Map<String, Value>) {
     let Some(aliases) = doc.get("mtls_endpoint_aliases") else {
-        out.skip(
+        out.skip_at_cap(
             "disc-mtls-aliases",
             "mtls_endpoint_aliases is well formed",
             "mtls_endpoint_aliases is not advertised (optional)",
@@ -594,11 +529,11 @@ fn mtls_aliases(out: &mut Out, doc: &Map<String, Value>) {
     );
 }
 
-fn optional_https(out: &mut Out, doc: &Map<String, Value>, id: &str, member: &str) {
+fn optional_https(out: &mut CheckList, doc: &Map<String, Value>, id: &str, member: &str) {
     let title = format!("{member} is an https URL");
     let problem = match doc.get(member) {
         None => {
-            out.skip(id, &title, format!("{member} is not advertised (optional)"));
+            out.skip_at_cap(id, &title, format!("{member} is not advertised (optional)"));
             return;
         }
         Some(Value::String(s)) => https_url_problem(s, false),
@@ -621,9 +556,9 @@ fn is_scope_token(s: &str) -> bool {
             .all(|b| b == 0x21 || (0x23..=0x5b).contains(&b) || (0x5d..=0x7e).contains(&b))
 }
 
-fn scopes_syntax(out: &mut Out, doc: &Map<String, Value>) {
+fn scopes_syntax(out: &mut CheckList, doc: &Map<String, Value>) {
     let Some(value) = doc.get("scopes_supported") else {
-        out.skip(
+        out.skip_at_cap(
             "disc-scopes-syntax",
             "scopes_supported holds valid scope tokens",
             "scopes_supported is not advertised (optional)",
@@ -653,6 +588,7 @@ fn scopes_syntax(out: &mut Out, doc: &Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::model::CheckStatus;
 
     fn fetched(body: &str) -> Fetched<'_> {
         Fetched {

@@ -3,7 +3,8 @@
 
 use serde_json::Value;
 
-use super::discovery::{MetadataInput, Out, describe, list, object};
+use super::collect::CheckList;
+use super::discovery::{MetadataInput, describe, list, object};
 use crate::config::Profile;
 use crate::report::model::Severity;
 
@@ -26,7 +27,7 @@ fn rsa_bits(n: &str) -> Option<usize> {
 }
 
 /// The disc-jwks checks on a fetched JWK Set.
-pub(super) fn judge_jwks(out: &mut Out, input: &MetadataInput<'_>) {
+pub(super) fn judge_jwks(out: &mut CheckList, input: &MetadataInput<'_>) {
     let f = &input.fetched;
     let keys = object(f)
         .filter(|_| f.status == 200)

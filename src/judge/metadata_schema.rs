@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::discovery::Out;
+use super::collect::CheckList;
 use crate::report::model::Severity;
 
 /// RFC 8414 §2 (and OpenID Discovery, RFC 8705, RFC 9126, RFC 9449, RFC 9207) members by type.
@@ -90,7 +90,7 @@ fn is_locale(s: &str) -> bool {
 }
 
 /// disc-schema: member types, non-empty arrays, locale syntax; unknown members warn.
-pub(super) fn judge_schema(out: &mut Out, doc: &Map<String, Value>) {
+pub(super) fn judge_schema(out: &mut CheckList, doc: &Map<String, Value>) {
     let mut problems = Vec::new();
     let mut unknown = Vec::new();
     for (name, value) in doc {

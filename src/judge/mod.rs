@@ -2,6 +2,7 @@
 //! A response that breaks the rules is data here, never an error.
 
 pub mod checks;
+pub mod collect;
 pub mod discovery;
 pub mod jwks;
 pub mod metadata_schema;
