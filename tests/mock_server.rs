@@ -1166,11 +1166,6 @@ async fn plain_endpoint_fault_leaves_the_alias_bound() {
             m.mtls_client.client_id
         )
     };
-    let token_at = |answer: reqwest::Response| async move {
-        assert_eq!(answer.status().as_u16(), 200);
-        let body: serde_json::Value = answer.json().await.expect("json");
-        body["access_token"].as_str().expect("token").to_owned()
-    };
     for mtls_aliases in [true, false] {
         let server = start(MockOptions {
             mtls_aliases,
@@ -1183,7 +1178,11 @@ async fn plain_endpoint_fault_leaves_the_alias_bound() {
         let none = http(&server, None);
         let url = m.mtls_token_endpoint.clone().unwrap_or(m.token_endpoint.clone());
         assert_eq!(mtls_aliases, m.mtls_token_endpoint.is_some());
-        let token = token_at(send(&mtls, reqwest::Method::POST, &url, FORM, form(&m)).await).await;
+        let answer = send(&mtls, reqwest::Method::POST, &url, FORM, form(&m)).await;
+        assert_eq!(answer.status().as_u16(), 200, "{url}");
+        let body: serde_json::Value =
+            serde_json::from_slice(&answer.bytes().await.expect("body")).expect("json");
+        let token = body["access_token"].as_str().expect("token").to_owned();
         assert_eq!(get_resource(&none, &server, &token).await, 401, "{url}");
         assert_eq!(get_resource(&mtls, &server, &token).await, 200, "{url}");
         server.shutdown().await;
