@@ -448,7 +448,11 @@ const MATRIX: &[(&str, &[&str])] = &[
     // The discovery document is unusable: every discovery scenario fails with what it
     // received; every other scenario is Skipped (see `SKIPS_THE_REST`).
     ("discovery-not-json", DISCOVERY),
-    ("discovery-no-token-endpoint", &["disc-token-endpoint"]),
+    // The advertised mTLS alias then names an endpoint absent at top level (RFC 8705 §5).
+    (
+        "discovery-no-token-endpoint",
+        &["disc-mtls-aliases", "disc-token-endpoint"],
+    ),
     ("discovery-wrong-content-type", &["disc-fetch"]),
     ("discovery-issuer-mismatch", &["disc-issuer-match"]),
     (
