@@ -84,7 +84,11 @@ async fn token_requests_go_to_the_mtls_alias() {
     // mtls-alias-routing asks the alias, then the plain token_endpoint on purpose.
     assert_eq!(
         step_urls(result(&outcome, "mtls-alias-routing")),
-        vec![alias.clone(), m.token_endpoint.clone(), m.resource_url.clone()]
+        vec![
+            alias.clone(),
+            m.token_endpoint.clone(),
+            m.resource_url.clone()
+        ]
     );
     let every_token_url: Vec<String> = outcome
         .results

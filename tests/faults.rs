@@ -254,7 +254,10 @@ const MATRIX: &[(&str, &[&str])] = &[
             "req-unknown-param",
         ],
     ),
-    ("reject-tls-client-auth", &["mtls-alias-routing", "mtls-happy"]),
+    (
+        "reject-tls-client-auth",
+        &["mtls-alias-routing", "mtls-happy"],
+    ),
     ("issue-unbound-token", &["bind-hok-required"]),
     // The plain token_endpoint's unbound token is accepted without a certificate.
     ("plain-endpoint-unbound-token", &["mtls-alias-routing"]),
@@ -286,7 +289,11 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("allow-repeated-params", &["req-duplicate-param"]),
     (
         "skip-rs-binding-check",
-        &["bind-rs-no-cert", "bind-rs-other-cert", "mtls-alias-routing"],
+        &[
+            "bind-rs-no-cert",
+            "bind-rs-other-cert",
+            "mtls-alias-routing",
+        ],
     ),
     // GRANTED: every scenario with a granted token-endpoint step.
     ("omit-cache-control", GRANTED),
@@ -444,7 +451,10 @@ const MATRIX: &[(&str, &[&str])] = &[
     // Forces JWT access tokens, so bind-cnf-x5t becomes observable.
     ("wrong-cnf", GRANTED),
     // mtls-alias-routing asks twice with one certificate (alias, then plain endpoint).
-    ("reuse-access-token", &["bind-at-unique", "mtls-alias-routing"]),
+    (
+        "reuse-access-token",
+        &["bind-at-unique", "mtls-alias-routing"],
+    ),
     // The discovery document is unusable: every discovery scenario fails with what it
     // received; every other scenario is Skipped (see `SKIPS_THE_REST`).
     ("discovery-not-json", DISCOVERY),

@@ -1176,7 +1176,10 @@ async fn plain_endpoint_fault_leaves_the_alias_bound() {
         let m = server.materials().clone();
         let mtls = http(&server, Some(&m.mtls_client));
         let none = http(&server, None);
-        let url = m.mtls_token_endpoint.clone().unwrap_or(m.token_endpoint.clone());
+        let url = m
+            .mtls_token_endpoint
+            .clone()
+            .unwrap_or(m.token_endpoint.clone());
         assert_eq!(mtls_aliases, m.mtls_token_endpoint.is_some());
         let answer = send(&mtls, reqwest::Method::POST, &url, FORM, form(&m)).await;
         assert_eq!(answer.status().as_u16(), 200, "{url}");

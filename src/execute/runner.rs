@@ -138,9 +138,12 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
                     Verdict::Error,
                 ),
             },
-            (None, Some(resolved)) => match case.scenario.requires.iter().find_map(|cap| {
-                missing_resolved(resolved.mtls_token_endpoint.as_deref(), *cap)
-            }) {
+            (None, Some(resolved)) => match case
+                .scenario
+                .requires
+                .iter()
+                .find_map(|cap| missing_resolved(resolved.mtls_token_endpoint.as_deref(), *cap))
+            {
                 Some(reason) => skipped(&case.scenario, reason, Verdict::Skip),
                 None => run_scenario(&ctx(resolved), &case.scenario).await,
             },

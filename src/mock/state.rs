@@ -150,7 +150,7 @@ impl MockState {
         self.options.mtls_aliases || self.options.require_cert_at_handshake
     }
 
-        /// Whether `fault` is switched on.
+    /// Whether `fault` is switched on.
     pub fn fault(&self, fault: Fault) -> bool {
         self.options.faults.contains(&fault)
     }
