@@ -81,10 +81,19 @@ async fn token_requests_go_to_the_mtls_alias() {
         step_urls(result(&outcome, "disc-jwks")),
         vec![m.discovery_url.clone(), format!("{}/jwks", m.issuer)]
     );
+    // mtls-alias-routing asks the alias, then the plain token_endpoint on purpose.
+    assert_eq!(
+        step_urls(result(&outcome, "mtls-alias-routing")),
+        vec![
+            alias.clone(),
+            m.token_endpoint.clone(),
+            m.resource_url.clone()
+        ]
+    );
     let every_token_url: Vec<String> = outcome
         .results
         .iter()
-        .filter(|r| r.category != "discovery")
+        .filter(|r| r.category != "discovery" && r.id != "mtls-alias-routing")
         .flat_map(step_urls)
         .filter(|u| !u.starts_with(&m.resource_url))
         .collect();
@@ -224,6 +233,17 @@ async fn without_a_discovery_url_the_discovery_scenarios_are_skipped() {
                 Some(
                     "needs a discovery URL (`discovery`); the target gives its endpoints directly"
                 )
+            );
+        } else if ["jwt-aud-mtls-alias", "mtls-alias-routing"].contains(&r.id.as_str()) {
+            // Only a discovery document can advertise an mTLS alias.
+            assert_eq!(r.verdict, Verdict::Skip, "{}", r.id);
+            assert!(
+                r.reason
+                    .as_deref()
+                    .is_some_and(|x| x.starts_with("needs an mTLS alias")),
+                "{}: {:?}",
+                r.id,
+                r.reason
             );
         } else {
             assert_eq!(r.verdict, Verdict::Pass, "{}: {:?}", r.id, r.reason);

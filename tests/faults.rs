@@ -72,6 +72,7 @@ const GRANTED: &[&str] = &[
     "jwt-jti-replay",
     "jwt-skew-accept-10s",
     "jwt-typ",
+    "mtls-alias-routing",
     "mtls-happy",
     "req-empty-param",
     "req-scope-omitted",
@@ -88,6 +89,7 @@ const ERROR_ANSWERS: &[&str] = &[
     "jwt-assertion-type-bad",
     "jwt-aud-array",
     "jwt-aud-lookalike",
+    "jwt-aud-mtls-alias",
     "jwt-aud-single-array",
     "jwt-aud-token-endpoint",
     "jwt-bad-signature",
@@ -144,6 +146,7 @@ const INVALID_CLIENT: &[&str] = &[
     "jwt-assertion-type-bad",
     "jwt-aud-array",
     "jwt-aud-lookalike",
+    "jwt-aud-mtls-alias",
     "jwt-aud-single-array",
     "jwt-aud-token-endpoint",
     "jwt-bad-signature",
@@ -254,8 +257,13 @@ const MATRIX: &[(&str, &[&str])] = &[
             "req-unknown-param",
         ],
     ),
-    ("reject-tls-client-auth", &["mtls-happy"]),
+    (
+        "reject-tls-client-auth",
+        &["mtls-alias-routing", "mtls-happy"],
+    ),
     ("issue-unbound-token", &["bind-hok-required"]),
+    // The plain token_endpoint's unbound token is accepted without a certificate.
+    ("plain-endpoint-unbound-token", &["mtls-alias-routing"]),
     ("accept-mtls-without-cert", &["mtls-no-cert"]),
     (
         "skip-mtls-subject-match",
@@ -284,7 +292,11 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("allow-repeated-params", &["req-duplicate-param"]),
     (
         "skip-rs-binding-check",
-        &["bind-rs-no-cert", "bind-rs-other-cert"],
+        &[
+            "bind-rs-no-cert",
+            "bind-rs-other-cert",
+            "mtls-alias-routing",
+        ],
     ),
     // GRANTED: every scenario with a granted token-endpoint step.
     ("omit-cache-control", GRANTED),
@@ -366,6 +378,7 @@ const MATRIX: &[(&str, &[&str])] = &[
             "jwt-jti-replay",
             "jwt-skew-accept-10s",
             "jwt-typ",
+            "mtls-alias-routing",
             "mtls-happy",
             "req-unknown-param",
         ],
@@ -387,6 +400,7 @@ const MATRIX: &[(&str, &[&str])] = &[
             "jwt-assertion-type-bad",
             "jwt-aud-array",
             "jwt-aud-lookalike",
+            "jwt-aud-mtls-alias",
             "jwt-aud-single-array",
             "jwt-aud-token-endpoint",
             "jwt-bad-signature",
@@ -439,11 +453,19 @@ const MATRIX: &[(&str, &[&str])] = &[
     ("omit-www-authenticate", INVALID_CLIENT),
     // Forces JWT access tokens, so bind-cnf-x5t becomes observable.
     ("wrong-cnf", GRANTED),
-    ("reuse-access-token", &["bind-at-unique"]),
+    // mtls-alias-routing asks twice with one certificate (alias, then plain endpoint).
+    (
+        "reuse-access-token",
+        &["bind-at-unique", "mtls-alias-routing"],
+    ),
     // The discovery document is unusable: every discovery scenario fails with what it
     // received; every other scenario is Skipped (see `SKIPS_THE_REST`).
     ("discovery-not-json", DISCOVERY),
-    ("discovery-no-token-endpoint", &["disc-token-endpoint"]),
+    // The advertised mTLS alias then names an endpoint absent at top level (RFC 8705 §5).
+    (
+        "discovery-no-token-endpoint",
+        &["disc-mtls-aliases", "disc-token-endpoint"],
+    ),
     ("discovery-wrong-content-type", &["disc-fetch"]),
     ("discovery-issuer-mismatch", &["disc-issuer-match"]),
     (
@@ -523,6 +545,7 @@ const CHECKS: &[(&str, &[&str])] = &[
     ("skip-scope-check", &["req-scope-narrowed"]),
     ("case-sensitive-bearer", &["resource-ok"]),
     ("skip-rs-binding-check", &["resource-denied"]),
+    ("plain-endpoint-unbound-token", &["resource-denied"]),
     (
         "discovery-not-json",
         &[
@@ -882,4 +905,44 @@ async fn every_fault_fails_exactly_its_scenarios() {
         uncaught.is_empty(),
         "scenarios no fault can make fail: {uncaught:?}"
     );
+}
+
+/// The `[F]` audience rows under `fapi2-final` (the matrix runs `ofm`, where they only record):
+/// the strict mock passes them, and `skip-aud-check` makes both fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aud_rows_fail_under_final_when_the_aud_check_is_skipped() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rows = ["jwt-aud-mtls-alias", "jwt-aud-token-endpoint"];
+    for (faults, want) in [
+        (Vec::new(), Verdict::Pass),
+        (vec![Fault::SkipAudCheck], Verdict::Fail),
+    ] {
+        let server = MockServer::start(MockOptions {
+            faults: faults.clone(),
+            ..MockOptions::default()
+        })
+        .await
+        .expect("mock starts");
+        let target =
+            Target::from_mock(server.materials(), Profile::Fapi2Final).expect("mock target");
+        let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
+        let only: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+        let filters = Filters::new(&only, &[]).expect("filters");
+        let cases = plan(scenarios, &target, Profile::Fapi2Final, &filters);
+        let outcome = run(
+            RunInput {
+                target,
+                profile: Profile::Fapi2Final,
+                cases,
+                interrupted: Arc::new(AtomicBool::new(false)),
+            },
+            |_| {},
+        )
+        .await;
+        server.shutdown().await;
+        assert_eq!(outcome.results.len(), rows.len());
+        for r in &outcome.results {
+            assert_eq!(r.verdict, want, "{faults:?}: {} {:?}", r.id, r.steps);
+        }
+    }
 }

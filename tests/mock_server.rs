@@ -676,6 +676,19 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
             let form = format!("grant_type=client_credentials&{}", jwt_form(one, &jwt));
             status(send(&pk, reqwest::Method::POST, &token_url, FORM, form).await)
         }
+        Fault::PlainEndpointUnboundToken => {
+            // The mTLS client asks the plain token_endpoint (not the advertised alias), then
+            // presents the token without a certificate.
+            assert_ne!(m.mtls_token_endpoint.as_deref(), Some(token_url.as_str()));
+            let mtls = http(server, Some(&m.mtls_client));
+            let answer = post_token(&mtls, server, mtls_form(&m.mtls_client.client_id)).await;
+            let token = answer.body["access_token"]
+                .as_str()
+                .expect("token")
+                .to_owned();
+            let none = http(server, None);
+            get_resource(&none, server, &token).await.to_string()
+        }
         Fault::SkipRsBindingCheck => {
             let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
             let answer = post_token(&pk, server, jwt_form(one, &jwt)).await;
@@ -963,7 +976,10 @@ fn expected(fault: Fault) -> (&'static str, &'static str) {
             r#"["client_credentials"]"#,
             r#"["client_credentials","password"]"#,
         ),
-        Fault::DiscoveryBadAliases => ("absent", "authorization_endpoint,revocation_endpoint"),
+        Fault::DiscoveryBadAliases => (
+            "token_endpoint",
+            "authorization_endpoint,revocation_endpoint,token_endpoint",
+        ),
         Fault::DiscoveryHttpRegistrationEndpoint => ("absent", "http"),
         Fault::DiscoveryBadScopes => (
             r#"["accounts","profile"]"#,
@@ -1005,7 +1021,8 @@ fn expected(fault: Fault) -> (&'static str, &'static str) {
         | Fault::SkipMtlsSubjectMatch
         | Fault::SkipClientCaCheck
         | Fault::SkipClientCertValidity
-        | Fault::SkipRsBindingCheck => ("401", "200"),
+        | Fault::SkipRsBindingCheck
+        | Fault::PlainEndpointUnboundToken => ("401", "200"),
         other => expected_verdicts(other),
     }
 }
@@ -1137,6 +1154,42 @@ async fn mtls_alias_serves_the_token_endpoint() {
     .await;
     assert_eq!(response.status().as_u16(), 200);
     server.shutdown().await;
+}
+
+/// `plain-endpoint-unbound-token` concerns the plain `token_endpoint` only: the alias still
+/// binds its tokens, and without an advertised alias there is no plain endpoint to break.
+#[tokio::test]
+async fn plain_endpoint_fault_leaves_the_alias_bound() {
+    let form = |m: &ofp_conformance::mock::MockMaterials| {
+        format!(
+            "grant_type=client_credentials&client_id={}",
+            m.mtls_client.client_id
+        )
+    };
+    for mtls_aliases in [true, false] {
+        let server = start(MockOptions {
+            mtls_aliases,
+            faults: vec![Fault::PlainEndpointUnboundToken],
+            ..MockOptions::default()
+        })
+        .await;
+        let m = server.materials().clone();
+        let mtls = http(&server, Some(&m.mtls_client));
+        let none = http(&server, None);
+        let url = m
+            .mtls_token_endpoint
+            .clone()
+            .unwrap_or(m.token_endpoint.clone());
+        assert_eq!(mtls_aliases, m.mtls_token_endpoint.is_some());
+        let answer = send(&mtls, reqwest::Method::POST, &url, FORM, form(&m)).await;
+        assert_eq!(answer.status().as_u16(), 200, "{url}");
+        let body: serde_json::Value =
+            serde_json::from_slice(&answer.bytes().await.expect("body")).expect("json");
+        let token = body["access_token"].as_str().expect("token").to_owned();
+        assert_eq!(get_resource(&none, &server, &token).await, 401, "{url}");
+        assert_eq!(get_resource(&mtls, &server, &token).await, 200, "{url}");
+        server.shutdown().await;
+    }
 }
 
 #[tokio::test]

@@ -166,6 +166,10 @@ pub fn build(
         ),
         ("token_endpoint", resolved.token_endpoint.clone()),
         ("token_url", resolved.token_url().to_string()),
+        (
+            "mtls_token_endpoint",
+            resolved.mtls_token_endpoint.clone().unwrap_or_default(),
+        ),
         ("client_id", main.client_id.clone()),
         (
             "second_client_id",

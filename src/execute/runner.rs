@@ -12,7 +12,7 @@ use super::transport::url_lite::Url;
 use super::transport::{Transport, TransportSettings};
 use crate::config::{Profile, Target};
 use crate::judge::{JudgeInput, judge_step, scenario_verdict};
-use crate::plan::{Case, missing};
+use crate::plan::{Case, missing, missing_resolved};
 use crate::report::model::{
     CertInfo, Outcome, RequestRecord, ResponseRecord, ScenarioResult, StepResult, TransportRecord,
     Verdict,
@@ -138,7 +138,15 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
                     Verdict::Error,
                 ),
             },
-            (None, Some(resolved)) => run_scenario(&ctx(resolved), &case.scenario).await,
+            (None, Some(resolved)) => match case
+                .scenario
+                .requires
+                .iter()
+                .find_map(|cap| missing_resolved(resolved.mtls_token_endpoint.as_deref(), *cap))
+            {
+                Some(reason) => skipped(&case.scenario, reason, Verdict::Skip),
+                None => run_scenario(&ctx(resolved), &case.scenario).await,
+            },
         };
         on_event(RunEvent::ScenarioFinished {
             index,
@@ -246,11 +254,10 @@ async fn run_step(
             probes: Vec::new(),
         }
     };
-    if let Some(reason) = step
-        .requires
-        .iter()
-        .find_map(|cap| missing(&input.target, *cap))
-    {
+    if let Some(reason) = step.requires.iter().find_map(|cap| {
+        missing(&input.target, *cap)
+            .or_else(|| missing_resolved(resolved.mtls_token_endpoint.as_deref(), *cap))
+    }) {
         return skip(reason, state);
     }
     let mut built = match build(

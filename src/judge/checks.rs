@@ -115,6 +115,14 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
                 f.message.clone(),
             );
         }
+        (Expect::GrantedRejectedOrRefused, Err(f)) if f.is_tls_refusal() => c.push(
+            "expect-refused",
+            "Refused at the TLS layer (recorded)",
+            Severity::Fail,
+            true,
+            "a token, an error response or a TLS-level refusal (recorded)",
+            format!("refused: {}", f.message),
+        ),
         (
             Expect::Refused
             | Expect::RejectedOrRefused
@@ -142,7 +150,9 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
         (_, Err(_)) => {}
         (Expect::Granted, Ok(resp)) => granted(&mut c, input, resp),
         (Expect::Rejected | Expect::RejectedOrRefused, Ok(resp)) => rejected(&mut c, input, resp),
-        (Expect::GrantedOrRejected, Ok(resp)) => granted_or_rejected(&mut c, input, resp),
+        (Expect::GrantedOrRejected | Expect::GrantedRejectedOrRefused, Ok(resp)) => {
+            granted_or_rejected(&mut c, input, resp)
+        }
         (Expect::RejectedOrNarrowed, Ok(resp)) => {
             if resp.status == 200 {
                 granted(&mut c, input, resp);
@@ -907,6 +917,44 @@ mod tests {
             ))),
             vec!["err-status"]
         );
+    }
+
+    #[test]
+    fn granted_rejected_or_refused_also_records_a_tls_refusal() {
+        let errors = vec!["invalid_client".to_string()];
+        let refused: Result<WireResponse, TransportFailure> = Err(TransportFailure {
+            class: "tls-refused",
+            message: "alert".into(),
+        });
+        let checks = judge_step(&input(Expect::GrantedRejectedOrRefused, &errors, &refused));
+        assert_eq!(checks.len(), 1);
+        assert_eq!(checks[0].id, "expect-refused");
+        assert_eq!(checks[0].actual, "refused: alert");
+        assert!(failed(&checks).is_empty());
+        // The HTTP branches are judged as for granted-or-rejected.
+        let ok = resp(200, OK_HEADERS, TOKEN);
+        let checks = judge_step(&input(Expect::GrantedRejectedOrRefused, &errors, &ok));
+        assert_eq!(checks[0].actual, "granted: HTTP 200 with an access token");
+        assert!(failed(&checks).is_empty());
+        let forbidden = resp(
+            403,
+            &[("content-type", "application/json")],
+            r#"{"error":"invalid_client"}"#,
+        );
+        assert_eq!(
+            failed(&judge_step(&input(
+                Expect::GrantedRejectedOrRefused,
+                &errors,
+                &forbidden
+            ))),
+            vec!["err-status"]
+        );
+        // Other transport failures leave nothing to judge (the runner makes them an Error).
+        let reset: Result<WireResponse, TransportFailure> = Err(TransportFailure {
+            class: "timeout",
+            message: "timed out".into(),
+        });
+        assert!(judge_step(&input(Expect::GrantedRejectedOrRefused, &errors, &reset)).is_empty());
     }
 
     #[test]

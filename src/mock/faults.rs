@@ -61,6 +61,8 @@ faults! {
     RejectTlsClientAuth = "reject-tls-client-auth",
     /// Issue an unbound token to a private_key_jwt client that presented no certificate.
     IssueUnboundToken = "issue-unbound-token",
+    /// With an mTLS alias advertised, the plain token_endpoint issues unbound tokens, and the resource server accepts unbound tokens as plain bearer tokens.
+    PlainEndpointUnboundToken = "plain-endpoint-unbound-token",
     /// Authenticate a tls_client_auth client by its client_id alone when no certificate is presented.
     AcceptMtlsWithoutCert = "accept-mtls-without-cert",
     /// Accept client certificates from an untrusted CA, and self-signed ones.

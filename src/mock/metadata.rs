@@ -30,7 +30,7 @@ pub fn discovery_document(state: &MockState) -> serde_json::Value {
     let Some(map) = doc.as_object_mut() else {
         return doc;
     };
-    if state.options.mtls_aliases || state.options.require_cert_at_handshake {
+    if state.alias_advertised() {
         let path = if state.options.mtls_aliases {
             MTLS_TOKEN_PATH
         } else {

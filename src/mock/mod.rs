@@ -37,14 +37,15 @@ pub enum TokenFormat {
 }
 
 /// Options of one mock instance.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MockOptions {
     /// Port on 127.0.0.1; `None` picks an ephemeral port.
     pub port: Option<u16>,
     /// Faults switched on.
     pub faults: Vec<Fault>,
     pub token_format: TokenFormat,
-    /// Advertise `mtls_endpoint_aliases` and serve the token endpoint under an alias path.
+    /// Advertise `mtls_endpoint_aliases` and serve the token endpoint under an alias path
+    /// (default on, so the alias rows apply to the default mock).
     pub mtls_aliases: bool,
     /// Require a client certificate at the TLS handshake instead of answering 401 in JSON. The
     /// discovery document stays public (OFM §1: no mTLS for the well-known), so the certificate-
@@ -55,6 +56,20 @@ pub struct MockOptions {
     /// Access-token lifetime (`expires_in`); `None` means 600 s. Any sane value is conformant,
     /// which makes it the answer tests change to show drift.
     pub token_ttl_secs: Option<u32>,
+}
+
+impl Default for MockOptions {
+    fn default() -> MockOptions {
+        MockOptions {
+            port: None,
+            faults: Vec::new(),
+            token_format: TokenFormat::default(),
+            mtls_aliases: true,
+            require_cert_at_handshake: false,
+            latency_ms: 0,
+            token_ttl_secs: None,
+        }
+    }
 }
 
 /// A client registered at the mock, with the credentials a target file needs.

@@ -97,17 +97,24 @@ async fn interaction_layer(
     response
 }
 
-fn router(state: Arc<MockState>) -> Router {
+/// The routes of one listener. `/token` on the issuer's listener is the metadata's
+/// `token_endpoint`; on the certificate-requiring listener it is the advertised mTLS alias.
+fn router(state: Arc<MockState>, alias_listener: bool) -> Router {
+    let plain_token = if alias_listener {
+        any(token::mtls_alias_endpoint)
+    } else {
+        any(token::token_endpoint)
+    };
     let mut router = Router::new()
         .route(
             "/.well-known/openid-configuration",
             get(metadata::discovery),
         )
         .route("/jwks", get(metadata::jwks))
-        .route("/token", any(token::token_endpoint))
+        .route("/token", plain_token)
         .route("/v1/providers", any(resource::providers));
     if state.options.mtls_aliases {
-        router = router.route(MTLS_TOKEN_PATH, any(token::token_endpoint));
+        router = router.route(MTLS_TOKEN_PATH, any(token::mtls_alias_endpoint));
     }
     router
         .layer(axum::middleware::from_fn_with_state(
@@ -243,7 +250,7 @@ impl MockServer {
         let config = tls_config(&pki, false, state.cert_verdicts.clone())?;
         let connections = Arc::new(AtomicU64::new(0));
         let make = CountingMakeService {
-            router: router(state.clone()),
+            router: router(state.clone(), false),
             count: connections.clone(),
         };
         let handle = axum_server::Handle::new();
@@ -251,7 +258,7 @@ impl MockServer {
             axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))
                 .map_err(bind)?
                 .handle(handle.clone());
-        let task = tokio::spawn(server.serve(make.clone()));
+        let task = tokio::spawn(server.serve(make));
         let mtls = match mtls_listener {
             Some(l) => {
                 let config = tls_config(&pki, true, state.cert_verdicts.clone())?;
@@ -260,6 +267,10 @@ impl MockServer {
                     axum_server::from_tcp_rustls(l, RustlsConfig::from_config(Arc::new(config)))
                         .map_err(bind)?
                         .handle(handle.clone());
+                let make = CountingMakeService {
+                    router: router(state.clone(), true),
+                    count: connections.clone(),
+                };
                 Some((handle, tokio::spawn(server.serve(make))))
             }
             None => None,

@@ -144,6 +144,12 @@ impl MockState {
         }
     }
 
+    /// Whether the discovery document advertises `mtls_endpoint_aliases.token_endpoint` (an
+    /// alias path, or the certificate-requiring listener).
+    pub fn alias_advertised(&self) -> bool {
+        self.options.mtls_aliases || self.options.require_cert_at_handshake
+    }
+
     /// Whether `fault` is switched on.
     pub fn fault(&self, fault: Fault) -> bool {
         self.options.faults.contains(&fault)

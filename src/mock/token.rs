@@ -33,6 +33,9 @@ pub struct TokenRequest<'a> {
     pub body: &'a [u8],
     /// DER of the client's leaf certificate, if it presented one.
     pub peer_cert: Option<&'a [u8]>,
+    /// The request reached the metadata's `token_endpoint` while an mTLS alias is advertised
+    /// (only `plain-endpoint-unbound-token` treats it differently).
+    pub plain_endpoint: bool,
 }
 
 /// A successful grant.
@@ -310,6 +313,11 @@ pub fn process(state: &MockState, req: &TokenRequest<'_>) -> Result<Grant, Viola
     if pkjwt && x5t.is_none() && !state.fault(Fault::IssueUnboundToken) {
         return Err(Violation::UnboundToken);
     }
+    let x5t = if req.plain_endpoint && state.fault(Fault::PlainEndpointUnboundToken) {
+        None
+    } else {
+        x5t
+    };
     let scope = granted_scope(state, client, &params)?;
     if state.fault(Fault::ReuseAccessToken)
         && let Some(token) = state.live_token_of(&client.client_id, x5t.as_deref(), now)
@@ -445,11 +453,24 @@ fn success_body(state: &MockState, grant: &Grant) -> serde_json::Value {
     serde_json::Value::Object(body)
 }
 
-/// The axum handler (any method; the pipeline decides).
+/// The axum handler of the metadata's `token_endpoint` (any method; the pipeline decides).
 pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Request) -> Response {
+    let plain = state.alias_advertised();
+    handle(&state, request, plain).await
+}
+
+/// The axum handler of the advertised mTLS alias (RFC 8705 §5).
+pub async fn mtls_alias_endpoint(
+    State(state): State<Arc<MockState>>,
+    request: Request,
+) -> Response {
+    handle(&state, request, false).await
+}
+
+async fn handle(state: &MockState, request: Request, plain_endpoint: bool) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return error_response(&state, &Violation::MalformedBody);
+        return error_response(state, &Violation::MalformedBody);
     };
     let peer_cert = super::server::peer_leaf(&parts.extensions);
     let req = TokenRequest {
@@ -458,12 +479,13 @@ pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Reques
         query: parts.uri.query(),
         body: &body,
         peer_cert: peer_cert.as_deref(),
+        plain_endpoint,
     };
-    match process(&state, &req) {
+    match process(state, &req) {
         Ok(grant) => {
-            let body = success_body(&state, &grant);
+            let body = success_body(state, &grant);
             let mut response = (StatusCode::OK, axum::Json(body)).into_response();
-            no_store(response.headers_mut(), &state);
+            no_store(response.headers_mut(), state);
             if state.fault(Fault::SuccessWrongContentType) {
                 response.headers_mut().insert(
                     header::CONTENT_TYPE,
@@ -472,7 +494,7 @@ pub async fn token_endpoint(State(state): State<Arc<MockState>>, request: Reques
             }
             response
         }
-        Err(violation) => error_response(&state, &violation),
+        Err(violation) => error_response(state, &violation),
     }
 }
 
@@ -524,6 +546,7 @@ mod tests {
                 query: None,
                 body: body.as_bytes(),
                 peer_cert: cert,
+                plain_endpoint: false,
             },
         )
     }

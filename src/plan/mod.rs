@@ -68,6 +68,8 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::UngrantedScope => target.ungranted_scope.is_some(),
         Capability::Discovery => matches!(target.endpoints, Endpoints::Discovery(_)),
         Capability::ClientCa => target.client_ca.is_some(),
+        // Only a discovery document can advertise one; the runner checks what it advertised.
+        Capability::MtlsAlias => matches!(target.endpoints, Endpoints::Discovery(_)),
     };
     (!has).then(|| match cap {
         Capability::PrivateKeyJwt => "needs a private_key_jwt client ([client] auth = \"private_key_jwt\")".to_string(),
@@ -76,8 +78,21 @@ pub fn missing(target: &Target, cap: Capability) -> Option<String> {
         Capability::Resource => "needs a resource URL (`resource`)".to_string(),
         Capability::UngrantedScope => "needs a scope the client is not granted (`ungranted_scope`)".to_string(),
         Capability::Discovery => "needs a discovery URL (`discovery`); the target gives its endpoints directly".to_string(),
+        Capability::MtlsAlias => "needs an mTLS alias (mtls_endpoint_aliases.token_endpoint, RFC 8705 §5), which only a discovery document advertises; the target gives its endpoints directly".to_string(),
         Capability::ClientCa => "needs a CA the target trusts for client certificates, with its key ([client_ca] cert and key), to issue trusted certificates with other subjects".to_string(),
     })
+}
+
+/// Capabilities known only once the endpoints are resolved: why `cap` is missing from what the
+/// discovery document advertised (`alias` is `mtls_endpoint_aliases.token_endpoint`).
+pub fn missing_resolved(alias: Option<&str>, cap: Capability) -> Option<String> {
+    match cap {
+        Capability::MtlsAlias if alias.is_none() => Some(
+            "needs an mTLS alias: the discovery document advertises no mtls_endpoint_aliases.token_endpoint (optional, RFC 8705 §5)"
+                .to_string(),
+        ),
+        _ => None,
+    }
 }
 
 /// Orders and filters the catalogue for a target. Order: category order of the catalogue, then id.

@@ -55,6 +55,9 @@ pub enum Capability {
     /// A CA the target trusts for client certificates, with its key (`[client_ca]`), so the
     /// harness can issue trusted certificates with unregistered or look-alike subjects.
     ClientCa,
+    /// An advertised `mtls_endpoint_aliases.token_endpoint` (RFC 8705 §5). Known only once the
+    /// discovery document is read: a target with static endpoints has none.
+    MtlsAlias,
 }
 
 impl Capability {
@@ -67,6 +70,7 @@ impl Capability {
             Capability::UngrantedScope => "ungranted_scope",
             Capability::Discovery => "discovery",
             Capability::ClientCa => "client_ca",
+            Capability::MtlsAlias => "mtls_alias",
         }
     }
 }
@@ -198,6 +202,9 @@ pub enum Expect {
     /// Either a token or an RFC 6749 §5.2 error, whichever the server chooses: the answer is
     /// recorded, and the checks of the branch taken run (rows the standards leave open).
     GrantedOrRejected,
+    /// A token, an RFC 6749 §5.2 error or a TLS-level refusal, whichever the server chooses:
+    /// recorded as for `granted-or-rejected` (e.g. a plain endpoint that may refuse mTLS).
+    GrantedRejectedOrRefused,
     /// Resource server answers 200.
     ResourceOk,
     /// Resource server refuses (401 `invalid_token` preferred; any 4xx tolerated).
@@ -222,6 +229,7 @@ impl Expect {
             Expect::RejectedOrNarrowed => "rejected-or-narrowed",
             Expect::NotGranted => "not-granted",
             Expect::GrantedOrRejected => "granted-or-rejected",
+            Expect::GrantedRejectedOrRefused => "granted-rejected-or-refused",
             Expect::ResourceOk => "resource-ok",
             Expect::ResourceDenied => "resource-denied",
             Expect::Metadata => "metadata",
@@ -260,7 +268,8 @@ pub struct Step {
     /// Headers to remove.
     #[serde(default)]
     pub remove_headers: Vec<String>,
-    /// Form parameters to set. Values may use `{issuer}`, `{token_endpoint}`, `{client_id}`,
+    /// Form parameters to set. Values may use `{issuer}`, `{token_endpoint}`,
+    /// `{mtls_token_endpoint}` (the advertised alias, else empty), `{client_id}`,
     /// `{second_client_id}`, `{scope}`, `{ungranted_scope}`.
     #[serde(default)]
     pub form: BTreeMap<String, String>,

@@ -114,6 +114,7 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
                 | Expect::RejectedOrRefused
                 | Expect::RejectedOrNarrowed
                 | Expect::GrantedOrRejected
+                | Expect::GrantedRejectedOrRefused
         );
         if needs_errors && step.errors.is_empty() {
             return Err(error_at(
