@@ -3,12 +3,11 @@
 //! and a target without a discovery URL skips the discovery scenarios.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use ofp_conformance::config::{Endpoints, Profile, Target};
-use ofp_conformance::execute::{RunInput, RunOutcome, run};
+use ofp_conformance::execute::RunOutcome;
 use ofp_conformance::mock::{Fault, MockOptions, MockPki, MockServer};
-use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::plan::Filters;
 use ofp_conformance::report::model::{CheckStatus, Outcome, ScenarioResult, Verdict};
 
 fn pki() -> Arc<MockPki> {
@@ -25,18 +24,9 @@ async fn start(options: MockOptions) -> MockServer {
 }
 
 async fn run_target(target: Target) -> RunOutcome {
-    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
-    let cases = plan(scenarios, &target, Profile::Ofm, &Filters::default());
-    run(
-        RunInput {
-            target,
-            profile: Profile::Ofm,
-            cases,
-            interrupted: Arc::new(AtomicBool::new(false)),
-        },
-        |_| {},
-    )
-    .await
+    ofp_conformance::app::run_catalogue(target, &Filters::default())
+        .await
+        .expect("catalogue")
 }
 
 fn target(server: &MockServer) -> Target {
@@ -178,19 +168,10 @@ async fn an_unusable_document_without_discovery_scenarios_is_an_error() {
     })
     .await;
     let target = target(&server);
-    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
     let only = Filters::new(&["jwt-*".to_string()], &[]).expect("filters");
-    let cases = plan(scenarios, &target, Profile::Ofm, &only);
-    let outcome = run(
-        RunInput {
-            target,
-            profile: Profile::Ofm,
-            cases,
-            interrupted: Arc::new(AtomicBool::new(false)),
-        },
-        |_| {},
-    )
-    .await;
+    let outcome = ofp_conformance::app::run_catalogue(target, &only)
+        .await
+        .expect("catalogue");
     server.shutdown().await;
     assert_eq!(outcome.notices.len(), 1, "{:?}", outcome.notices);
     assert!(!outcome.results.is_empty());

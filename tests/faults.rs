@@ -3,13 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use ofp_conformance::app::exit_code;
 use ofp_conformance::config::{Profile, Target};
-use ofp_conformance::execute::{RunInput, run};
 use ofp_conformance::mock::{Fault, MockOptions, MockPki, MockServer};
-use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::plan::Filters;
 use ofp_conformance::report::build::{RunFacts as ReportFacts, assemble};
 use ofp_conformance::report::model::TargetInfo;
 use ofp_conformance::report::model::{CheckStatus, Verdict};
@@ -699,18 +697,9 @@ async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> RunFacts {
     .await
     .expect("mock starts");
     let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
-    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
-    let cases = plan(scenarios, &target, Profile::Ofm, &Filters::default());
-    let outcome = run(
-        RunInput {
-            target,
-            profile: Profile::Ofm,
-            cases,
-            interrupted: Arc::new(AtomicBool::new(false)),
-        },
-        |_| {},
-    )
-    .await;
+    let outcome = ofp_conformance::app::run_catalogue(target, &Filters::default())
+        .await
+        .expect("catalogue");
     server.shutdown().await;
     let report = assemble(
         ReportFacts {
@@ -925,20 +914,11 @@ async fn aud_rows_fail_under_final_when_the_aud_check_is_skipped() {
         .expect("mock starts");
         let target =
             Target::from_mock(server.materials(), Profile::Fapi2Final).expect("mock target");
-        let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
         let only: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
         let filters = Filters::new(&only, &[]).expect("filters");
-        let cases = plan(scenarios, &target, Profile::Fapi2Final, &filters);
-        let outcome = run(
-            RunInput {
-                target,
-                profile: Profile::Fapi2Final,
-                cases,
-                interrupted: Arc::new(AtomicBool::new(false)),
-            },
-            |_| {},
-        )
-        .await;
+        let outcome = ofp_conformance::app::run_catalogue(target, &filters)
+            .await
+            .expect("catalogue");
         server.shutdown().await;
         assert_eq!(outcome.results.len(), rows.len());
         for r in &outcome.results {

@@ -5,14 +5,11 @@
 //! target's own timeout.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use ofp_conformance::config::{Endpoints, Profile, Target};
-use ofp_conformance::execute::{RunInput, run};
 use ofp_conformance::mock::{MockOptions, MockServer};
-use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::plan::Filters;
 use ofp_conformance::report::model::{Outcome, ScenarioResult, Verdict};
 use rustls_pki_types::CertificateDer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -100,20 +97,11 @@ async fn target(server: &MockServer, token_endpoint: String) -> Target {
 }
 
 async fn run_only(target: Target, only: &[&str]) -> BTreeMap<String, ScenarioResult> {
-    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
     let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
     let filters = Filters::new(&only, &[]).expect("filters");
-    let cases = plan(scenarios, &target, Profile::Ofm, &filters);
-    let outcome = run(
-        RunInput {
-            target,
-            profile: Profile::Ofm,
-            cases,
-            interrupted: Arc::new(AtomicBool::new(false)),
-        },
-        |_| {},
-    )
-    .await;
+    let outcome = ofp_conformance::app::run_catalogue(target, &filters)
+        .await
+        .expect("catalogue");
     outcome
         .results
         .into_iter()

@@ -4,12 +4,11 @@
 //! scenario fails a server for a choice the standards leave open.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use ofp_conformance::config::{Profile, Target};
-use ofp_conformance::execute::{RunInput, RunOutcome, run};
+use ofp_conformance::execute::RunOutcome;
 use ofp_conformance::mock::{MockOptions, MockPki, MockServer, TokenFormat};
-use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::plan::Filters;
 use ofp_conformance::report::model::{ScenarioResult, Verdict};
 
 async fn run_against(pki: Arc<MockPki>, options: MockOptions) -> RunOutcome {
@@ -17,18 +16,9 @@ async fn run_against(pki: Arc<MockPki>, options: MockOptions) -> RunOutcome {
         .await
         .expect("mock starts");
     let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
-    let scenarios = ofp_conformance::app::load_scenarios(None).expect("catalogue");
-    let cases = plan(scenarios, &target, Profile::Ofm, &Filters::default());
-    let outcome = run(
-        RunInput {
-            target,
-            profile: Profile::Ofm,
-            cases,
-            interrupted: Arc::new(AtomicBool::new(false)),
-        },
-        |_| {},
-    )
-    .await;
+    let outcome = ofp_conformance::app::run_catalogue(target, &Filters::default())
+        .await
+        .expect("catalogue");
     server.shutdown().await;
     outcome
 }

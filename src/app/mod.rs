@@ -93,6 +93,28 @@ pub fn load_scenarios(extra: Option<&Path>) -> Result<Vec<Scenario>, InputError>
     Ok(all)
 }
 
+/// The library form of `ofpc run` without output: the built-in catalogue, filtered and planned
+/// for `target` (at its profile), run to the end. The test suites and the benchmark use it.
+pub async fn run_catalogue(
+    target: crate::config::Target,
+    filters: &crate::plan::Filters,
+) -> Result<crate::execute::runner::RunOutcome, InputError> {
+    let scenarios = load_scenarios(None)?;
+    let profile = target.profile;
+    let cases = crate::plan::plan(scenarios, &target, profile, filters);
+    let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    Ok(crate::execute::run(
+        crate::execute::RunInput {
+            target,
+            profile,
+            cases,
+            interrupted,
+        },
+        |_| {},
+    )
+    .await)
+}
+
 /// The exit code a report deserves (design.md "Verdicts and exit codes").
 pub fn exit_code(report: &Report, strict: bool) -> u8 {
     let s = &report.summary;
