@@ -590,3 +590,25 @@ fn allow_list_turns_a_failure_into_a_known_deviation_and_stale_entries_fail() {
         ],
     );
 }
+
+#[test]
+fn format_json_prints_the_report_and_nothing_else() {
+    let out = tempfile::tempdir().unwrap();
+    let result = ofpc(&[
+        "run",
+        "--only",
+        "jwt-happy",
+        "--format",
+        "json",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(0), "{:?}", text(&result));
+    let printed: serde_json::Value =
+        serde_json::from_slice(&result.stdout).expect("stdout is one JSON report");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(only_report(out.path())).unwrap()).unwrap();
+    assert_eq!(printed, written);
+    assert_eq!(printed["schema"], "ofpc-report");
+    assert_eq!(printed["scenarios"][0]["id"], "jwt-happy");
+}
