@@ -128,13 +128,12 @@ mod lookalike {
     }
 }
 
-/// Builds the request of `step` (index `index`, 0-based). `Err` says why it cannot run.
+/// Builds the request of `step`. `Err` says why it cannot run.
 pub fn build(
     target: &Target,
     resolved: &Resolved,
     scenario: &Scenario,
     step: &Step,
-    index: usize,
     state: &ScenarioState,
     now: i64,
 ) -> Result<Built, String> {
@@ -202,7 +201,7 @@ pub fn build(
     ];
     let mut assertion = None;
     let mut requested_scope = None;
-    let (method, mut url, mut body) = match step.endpoint {
+    let (method, url, mut body) = match step.endpoint {
         Endpoint::Token | Endpoint::MtlsAlias | Endpoint::TokenEndpoint | Endpoint::PlainHttp => {
             let url = match step.endpoint {
                 Endpoint::TokenEndpoint => Url::parse(&resolved.token_endpoint)?,
@@ -357,7 +356,6 @@ pub fn build(
         } else {
             None
         });
-    let _ = &mut url;
     let (tls_label, tls_identity, cert_subject, cert_thumbprint) = match (tls_role, tls_client) {
         // Generated identities are filled in by the runner.
         (role, _) if role.is_generated() => (role.as_str(), None, None, None),
@@ -369,7 +367,6 @@ pub fn build(
             Some(c.cert_x5t_s256.clone()),
         ),
     };
-    let _ = index;
     Ok(Built {
         wire: WireRequest {
             method,

@@ -260,15 +260,7 @@ async fn run_step(
     }) {
         return skip(reason, state);
     }
-    let mut built = match build(
-        &input.target,
-        resolved,
-        scenario,
-        step,
-        i,
-        state,
-        now_secs(),
-    ) {
+    let mut built = match build(&input.target, resolved, scenario, step, state, now_secs()) {
         Ok(b) => b,
         Err(reason) => return skip(format!("not sent: {reason}"), state),
     };
