@@ -93,3 +93,37 @@ async fn every_variant_passes_the_whole_catalogue() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The strict mock reads FAPI 2.0 Final (and the platform's documents); under the ID2 profile
+/// the one row where ID2 demands what Final forbids fails, and the ID2 "should" rows warn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn profiles_judge_the_strict_mock_by_their_own_reading() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let server = MockServer::start(MockOptions::default())
+        .await
+        .expect("mock starts");
+    let mut verdicts = std::collections::BTreeMap::new();
+    for profile in [Profile::Fapi2Final, Profile::Fapi2Id2] {
+        let target = Target::from_mock(server.materials(), profile).expect("mock target");
+        let outcome = ofp_conformance::app::run_catalogue(target, &Filters::default())
+            .await
+            .expect("catalogue");
+        let not_passing: Vec<String> = outcome
+            .results
+            .iter()
+            .filter(|r| r.verdict != Verdict::Pass)
+            .map(|r| format!("{}={}", r.id, r.verdict.as_str()))
+            .collect();
+        verdicts.insert(profile.as_str(), not_passing);
+    }
+    server.shutdown().await;
+    assert_eq!(verdicts["fapi2-final"], Vec::<String>::new());
+    assert_eq!(
+        verdicts["fapi2-id2"],
+        vec![
+            "jwt-aud-array=fail",
+            "jwt-aud-single-array=warn",
+            "jwt-aud-token-endpoint=warn"
+        ],
+    );
+}
