@@ -56,7 +56,14 @@ fn now_secs() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn skipped(scenario: &Scenario, reason: String, verdict: Verdict) -> ScenarioResult {
+/// A scenario's result: its identity from the file, the rest from the run.
+fn result_of(
+    scenario: &Scenario,
+    verdict: Verdict,
+    reason: Option<String>,
+    duration_ms: u64,
+    steps: Vec<StepResult>,
+) -> ScenarioResult {
     ScenarioResult {
         id: scenario.id.clone(),
         title: scenario.title.clone(),
@@ -64,10 +71,14 @@ fn skipped(scenario: &Scenario, reason: String, verdict: Verdict) -> ScenarioRes
         severity: scenario.severity,
         refs: scenario.refs.clone(),
         verdict,
-        reason: Some(reason),
-        duration_ms: 0,
-        steps: Vec::new(),
+        reason,
+        duration_ms,
+        steps,
     }
+}
+
+fn skipped(scenario: &Scenario, reason: String, verdict: Verdict) -> ScenarioResult {
+    result_of(scenario, verdict, Some(reason), 0, Vec::new())
 }
 
 /// Runs every case in order.
@@ -194,17 +205,13 @@ async fn run_scenario(ctx: &Ctx<'_>, scenario: &Scenario) -> ScenarioResult {
         }),
         _ => None,
     };
-    ScenarioResult {
-        id: scenario.id.clone(),
-        title: scenario.title.clone(),
-        category: scenario.category.clone(),
-        severity: scenario.severity,
-        refs: scenario.refs.clone(),
+    result_of(
+        scenario,
         verdict,
         reason,
-        duration_ms: started.elapsed().as_millis() as u64,
+        started.elapsed().as_millis() as u64,
         steps,
-    }
+    )
 }
 
 fn step_name(step: &Step, i: usize) -> String {
