@@ -298,6 +298,26 @@ fn with(mut claims: serde_json::Value, name: &str, value: serde_json::Value) -> 
     claims
 }
 
+/// The status of a form-encoded private_key_jwt token request carrying `assertion`.
+async fn post_assertion(
+    http: &reqwest::Client,
+    token_url: &str,
+    client: &MockClient,
+    assertion: &str,
+) -> String {
+    send(
+        http,
+        reqwest::Method::POST,
+        token_url,
+        FORM,
+        jwt_form(client, assertion),
+    )
+    .await
+    .status()
+    .as_u16()
+    .to_string()
+}
+
 async fn send(
     http: &reqwest::Client,
     method: reqwest::Method,
@@ -331,57 +351,21 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 b64(br#"{"alg":"none","typ":"JWT"}"#),
                 b64(pk_claims().to_string().as_bytes())
             );
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::AcceptRs256 => {
             let jwt = sign_with(one, Algorithm::RS256, &pk_claims());
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::AcceptHs256PublicKey => {
             let jwt = sign_with(one, Algorithm::HS256, &pk_claims());
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::SkipSignatureCheck => {
             let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
             let (input, _) = jwt.rsplit_once('.').expect("compact");
             let forged = format!("{input}.{}", b64(&[7u8; 256]));
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &forged),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &forged).await
         }
         Fault::SkipIssCheck => {
             let jwt = sign_with(
@@ -389,16 +373,7 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 Algorithm::PS256,
                 &with(pk_claims(), "iss", "someone-else".into()),
             );
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::SkipSubCheck => {
             let jwt = sign_with(
@@ -406,16 +381,7 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 Algorithm::PS256,
                 &with(pk_claims(), "sub", "someone-else".into()),
             );
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::SkipAudCheck => {
             let jwt = sign_with(
@@ -423,16 +389,7 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 Algorithm::PS256,
                 &with(pk_claims(), "aud", m.token_endpoint.clone().into()),
             );
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::AllowMissingExp => {
             let jwt = sign_with(
@@ -440,16 +397,7 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 Algorithm::PS256,
                 &with(pk_claims(), "exp", serde_json::Value::Null),
             );
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::SkipExpCheck => {
             let jwt = sign_with(
@@ -457,30 +405,12 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 Algorithm::PS256,
                 &with(pk_claims(), "exp", (now() - 300).into()),
             );
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::SkipNbfIatCheck => {
             let c = with(pk_claims(), "nbf", (now() + 120).into());
             let jwt = sign_with(one, Algorithm::PS256, &with(c, "exp", (now() + 180).into()));
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::AllowMissingJti => {
             let jwt = sign_with(
@@ -488,16 +418,7 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 Algorithm::PS256,
                 &with(pk_claims(), "jti", serde_json::Value::Null),
             );
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::SkipJtiReplayCheck => {
             let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
@@ -509,44 +430,17 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
                 jwt_form(one, &jwt),
             )
             .await;
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::SkipClientIdMatch => {
             // client_id = client 1, a valid assertion of client 2.
             let two = &m.second_client;
             let jwt = sign_with(two, Algorithm::PS256, &claims(server, two));
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::RejectPrivateKeyJwt => {
             let jwt = sign_with(one, Algorithm::PS256, &pk_claims());
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         Fault::RejectTlsClientAuth => {
             let mtls = http(server, Some(&m.mtls_client));
@@ -841,16 +735,7 @@ async fn observe(fault: Fault, server: &MockServer) -> String {
         }
         Fault::WrongErrorStatus => {
             let jwt = sign_with(one, Algorithm::RS256, &pk_claims());
-            status(
-                send(
-                    &pk,
-                    reqwest::Method::POST,
-                    &token_url,
-                    FORM,
-                    jwt_form(one, &jwt),
-                )
-                .await,
-            )
+            post_assertion(&pk, &token_url, one, &jwt).await
         }
         other => match scenario_probe(other) {
             Some(id) => scenario_verdict(server, id).await,
