@@ -179,17 +179,35 @@ pub fn signing_key(
     .hint("FAPI 2.0 client assertions are signed PS256 (RSA >= 2048 bits) or ES256 (P-256)"))
 }
 
-/// Subject and thumbprint of the leaf certificate.
-pub fn leaf_facts(identity: &CertifiedKey) -> (String, String) {
-    let leaf = identity
-        .cert
-        .first()
-        .map(|c| c.as_ref())
-        .unwrap_or_default();
-    (
-        cert_subject(leaf).unwrap_or_else(|| "(unparsable certificate)".to_string()),
-        x5t_s256(leaf),
-    )
+impl Client {
+    /// A client whose certificate facts (subject, `x5t#S256`) are read off its leaf certificate.
+    pub fn new(
+        client_id: String,
+        auth: AuthMethod,
+        identity: Arc<CertifiedKey>,
+        signing: Option<SigningKey>,
+        scope: String,
+        audience: Audience,
+    ) -> Client {
+        let leaf = identity
+            .cert
+            .first()
+            .map(|c| c.as_ref())
+            .unwrap_or_default();
+        let cert_subject =
+            cert_subject(leaf).unwrap_or_else(|| "(unparsable certificate)".to_string());
+        let cert_x5t_s256 = x5t_s256(leaf);
+        Client {
+            client_id,
+            auth,
+            identity,
+            cert_subject,
+            cert_x5t_s256,
+            signing,
+            scope,
+            audience,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 
 use super::credentials::{
-    Audience, Client, CredentialOrigin, certified_key, leaf_facts, read_pem, signing_key,
+    Audience, Client, CredentialOrigin, certified_key, read_pem, signing_key,
 };
 use super::profile::Profile;
 use super::toml_error;
@@ -153,7 +153,6 @@ fn mock_client(c: &MockClient, section: &str) -> Result<Client, InputError> {
         key_key: format!("{section}.transport_key"),
     };
     let identity = certified_key(&c.cert_pem, &Secret::new(c.key_pem.clone()), &origin)?;
-    let (cert_subject, cert_x5t_s256) = leaf_facts(&identity);
     let auth = AuthMethod::parse(&c.auth)
         .ok_or_else(|| InputError::new(format!("mock client has unknown auth `{}`", c.auth)))?;
     let signing = match (&c.signing_key_pem, &c.signing_kid) {
@@ -165,16 +164,14 @@ fn mock_client(c: &MockClient, section: &str) -> Result<Client, InputError> {
         )?),
         _ => None,
     };
-    Ok(Client {
-        client_id: c.client_id.clone(),
+    Ok(Client::new(
+        c.client_id.clone(),
         auth,
         identity,
-        cert_subject,
-        cert_x5t_s256,
         signing,
-        scope: c.scope.clone(),
-        audience: Audience::Issuer,
-    })
+        c.scope.clone(),
+        Audience::Issuer,
+    ))
 }
 
 /// Reads, overrides (`OFPC_*`), parses and checks a target file. Nothing is sent.
@@ -366,7 +363,6 @@ fn load_client(
         key_key: format!("{section}.transport_key"),
     };
     let identity = certified_key(&cert_pem, &key_pem, &origin)?;
-    let (cert_subject, cert_x5t_s256) = leaf_facts(&identity);
     let signing = match (auth, &c.signing_key, &c.signing_kid) {
         (AuthMethod::PrivateKeyJwt, Some(key), Some(kid)) => {
             let key_path = base.join(key);
@@ -400,16 +396,14 @@ fn load_client(
         }
         (AuthMethod::TlsClientAuth, _, _) => None,
     };
-    Ok(Client {
-        client_id: c.client_id.clone(),
+    Ok(Client::new(
+        c.client_id.clone(),
         auth,
         identity,
-        cert_subject,
-        cert_x5t_s256,
         signing,
-        scope: c.scope.clone().unwrap_or_else(|| "accounts".to_string()),
-        audience: Audience::parse(c.audience.as_deref().unwrap_or("issuer")),
-    })
+        c.scope.clone().unwrap_or_else(|| "accounts".to_string()),
+        Audience::parse(c.audience.as_deref().unwrap_or("issuer")),
+    ))
 }
 
 #[cfg(test)]
