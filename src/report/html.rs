@@ -533,8 +533,7 @@ mod tests {
     use super::*;
 
     fn sample() -> Report {
-        serde_json::from_str(include_str!("../../tests/fixtures/report-sample.json"))
-            .expect("sample report parses")
+        crate::report::sample_report()
     }
 
     #[test]

@@ -378,8 +378,7 @@ mod tests {
     use crate::report::model::{CheckResult, Severity};
 
     fn sample() -> Report {
-        serde_json::from_str(include_str!("../../tests/fixtures/report-sample.json"))
-            .expect("sample report parses")
+        crate::report::sample_report()
     }
 
     #[test]

@@ -9,3 +9,10 @@ pub mod markdown;
 pub mod model;
 pub mod terminal;
 pub mod write;
+
+/// The sample report the renderer and diff tests share (`tests/fixtures/report-sample.json`).
+#[cfg(test)]
+pub(crate) fn sample_report() -> model::Report {
+    serde_json::from_str(include_str!("../../tests/fixtures/report-sample.json"))
+        .expect("sample report parses")
+}

@@ -184,8 +184,7 @@ mod tests {
     use crate::snapshot::normalise::normalise;
 
     fn sample() -> Report {
-        serde_json::from_str(include_str!("../../tests/fixtures/report-sample.json"))
-            .expect("sample report parses")
+        crate::report::sample_report()
     }
 
     fn error_response(status: u16, error: &str) -> Value {
