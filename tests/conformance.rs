@@ -55,6 +55,8 @@ fn trial_for(case: Case, target: Arc<Target>, rt: Arc<tokio::runtime::Runtime>) 
     let id = case.scenario.id.clone();
     let kind = case.scenario.category.clone();
     let ignored = case.skip.is_some();
+    // Snapshots are kept per target: `mock`, or the target file's name.
+    let snapshot_dir = target.name.clone();
     Trial::test(id.clone(), move || {
         let target = (*target).clone();
         let target_origin = match &target.endpoints {
@@ -82,12 +84,11 @@ fn trial_for(case: Case, target: Arc<Target>, rt: Arc<tokio::runtime::Runtime>) 
         ) {
             return Err(Failed::from(failures(&result)));
         }
-        let name = outcome_target_name();
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("fixtures/snapshots")
-                .join(name),
+                .join(&snapshot_dir),
         );
         settings.set_prepend_module_to_snapshot(false);
         settings.set_omit_expression(true);
@@ -127,13 +128,6 @@ fn mask_origin(value: serde_json::Value, origin: &str) -> serde_json::Value {
         ),
         other => other,
     }
-}
-
-/// Snapshots are kept per target: `mock`, or the target file's name.
-fn outcome_target_name() -> String {
-    std::env::var_os("OFPC_TARGET")
-        .and_then(|p| load_target(&PathBuf::from(p), None).ok())
-        .map_or_else(|| "mock".to_string(), |t| t.name)
 }
 
 fn main() {
