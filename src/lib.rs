@@ -11,6 +11,7 @@ pub mod jose;
 pub mod judge;
 pub mod mock;
 pub mod oauth;
+pub mod onboard;
 pub mod pki;
 pub mod plan;
 pub mod report;
