@@ -1,4 +1,5 @@
-//! `ofpc list`: one scenario per line, id first, with applicability when a target is given.
+//! `ofpc list`: one scenario per line, id first, in run order, with applicability when a target
+//! is given (`--target` or `OFPC_TARGET`).
 
 use std::io::Write;
 
@@ -36,7 +37,7 @@ pub fn list_command(args: ListArgs) -> Result<u8, InputError> {
             .collect(),
         None => {
             let mut scenarios = scenarios;
-            scenarios.sort_by(|a, b| a.category.cmp(&b.category).then(a.id.cmp(&b.id)));
+            crate::plan::sort_scenarios(&mut scenarios);
             scenarios
                 .iter()
                 .map(|s| {

@@ -26,13 +26,16 @@ pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
         InputError::new(format!("cannot start the mock: {e}"))
             .hint("pick another --port, or leave it out for a free one")
     })?;
-    let dir = match args.dir {
-        Some(d) => d,
-        None => tempfile::Builder::new()
-            .prefix("ofpc-mock-")
-            .tempdir()
-            .map_err(|e| InputError::new(format!("cannot create a temporary folder: {e}")))?
-            .keep(),
+    // The temporary folder holds test keys: it is removed when the mock stops (`temp` drops).
+    let (dir, temp) = match args.dir {
+        Some(d) => (d, None),
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("ofpc-mock-")
+                .tempdir()
+                .map_err(|e| InputError::new(format!("cannot create a temporary folder: {e}")))?;
+            (t.path().to_path_buf(), Some(t))
+        }
     };
     let file = write_mock_target(server.materials(), &dir)?;
     println!("mock OFP listening on {}", server.materials().issuer);
@@ -43,8 +46,17 @@ pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
     println!("try: ofpc run --target {}\n", file.display());
     print!("{}", std::fs::read_to_string(&file).unwrap_or_default());
     println!("Ctrl-C to stop.");
+    // Flushed now: a pipe reader (a test, `| tee`) sees the target file before the mock stops.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
     let _ = tokio::signal::ctrl_c().await;
     server.shutdown().await;
+    match temp {
+        Some(t) => {
+            drop(t);
+            eprintln!("ofpc mock: stopped (Ctrl-C); removed {}", dir.display());
+        }
+        None => eprintln!("ofpc mock: stopped (Ctrl-C); kept {}", dir.display()),
+    }
     Ok(exit_codes::OK)
 }
 

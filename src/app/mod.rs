@@ -1,9 +1,13 @@
 //! The application: flags in, exit code out. Resolves options, wires the stages, prints.
 
+mod doctor;
 mod list;
 mod mock;
+mod pki;
 mod report_cmd;
 mod run;
+mod token;
+mod valid_token;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -42,6 +46,9 @@ pub fn main() -> ExitCode {
             Command::List(args) => list::list_command(args),
             Command::Mock(args) => mock::mock_command(args).await,
             Command::Report(cmd) => report_cmd::report_command(cmd),
+            Command::Pki(cmd) => pki::pki_command(cmd),
+            Command::Doctor(args) => doctor::doctor_command(args).await,
+            Command::Token(args) => token::token_command(args).await,
         }
     });
     match code {

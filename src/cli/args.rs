@@ -26,6 +26,13 @@ pub enum Command {
     /// Work with saved reports: compare two, or render one again.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Make and check the transport, signing and encryption credentials.
+    #[command(subcommand)]
+    Pki(super::onboard_args::PkiCommand),
+    /// Preflight before `ofpc run`: files, discovery and TLS, clock, one valid token request.
+    Doctor(super::onboard_args::DoctorArgs),
+    /// Get one access token the documented way and print it on stdout.
+    Token(super::onboard_args::TokenArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,7 +119,7 @@ pub struct RunArgs {
 #[derive(Debug, clap::Args)]
 pub struct ListArgs {
     /// Target file: show whether each scenario applies to it.
-    #[arg(long)]
+    #[arg(long, env = "OFPC_TARGET")]
     pub target: Option<PathBuf>,
     /// Profile used to decide applicability.
     #[arg(long)]

@@ -1,5 +1,6 @@
 //! Command-line flags (clap), validated only; the app resolves them.
 
 pub mod args;
+pub mod onboard_args;
 
 pub use args::{Cli, Command};

@@ -38,6 +38,8 @@ pub struct WireResponse {
     pub body: Vec<u8>,
     pub truncated: bool,
     pub tls: Option<TlsFacts>,
+    /// The server's leaf certificate (DER), over TLS.
+    pub server_cert: Option<Vec<u8>>,
 }
 
 /// Why no response arrived.
@@ -204,7 +206,13 @@ impl Transport {
                 .and_then(|c| c.first())
                 .and_then(|c| crate::pki::cert_subject(c.as_ref())),
         };
-        exchange(TokioIo::new(tls), request, Some(facts)).await
+        let leaf = conn
+            .peer_certificates()
+            .and_then(|c| c.first())
+            .map(|c| c.as_ref().to_vec());
+        let mut response = exchange(TokioIo::new(tls), request, Some(facts)).await?;
+        response.server_cert = leaf;
+        Ok(response)
     }
 }
 
@@ -280,6 +288,7 @@ where
         body,
         truncated,
         tls,
+        server_cert: None,
     })
 }
 

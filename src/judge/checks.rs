@@ -746,6 +746,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             truncated: false,
             tls: None,
+            server_cert: None,
         })
     }
 

@@ -56,6 +56,21 @@ pub struct MockOptions {
     /// Access-token lifetime (`expires_in`); `None` means 600 s. Any sane value is conformant,
     /// which makes it the answer tests change to show drift.
     pub token_ttl_secs: Option<u32>,
+    /// Clients whose credentials were made elsewhere (e.g. by `ofpc pki init`), registered as
+    /// a participant registers at the portal.
+    pub extra_clients: Vec<ExternalClient>,
+}
+
+/// A client registered from outside: its transport certificate is trusted as it is (self-signed
+/// ones too, as the sandbox does for an uploaded certificate); with a signing JWK it uses
+/// `private_key_jwt` (key found by the JWK's `kid`), without one `tls_client_auth` (bound to
+/// the certificate's subject DN).
+#[derive(Debug, Clone)]
+pub struct ExternalClient {
+    pub client_id: String,
+    pub transport_cert_der: Vec<u8>,
+    /// The public signing JWK (RSA or EC P-256) with its `kid`.
+    pub signing_jwk: Option<serde_json::Value>,
 }
 
 impl Default for MockOptions {
@@ -68,6 +83,7 @@ impl Default for MockOptions {
             require_cert_at_handshake: false,
             latency_ms: 0,
             token_ttl_secs: None,
+            extra_clients: Vec::new(),
         }
     }
 }

@@ -128,6 +128,7 @@ fn tls_config(
     pki: &MockPki,
     require_cert: bool,
     verdicts: super::client_cert::CertVerdicts,
+    extra: &[super::ExternalClient],
 ) -> Result<rustls::ServerConfig, MockError> {
     let tls = |e: &dyn std::fmt::Display| MockError::Tls(e.to_string());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -135,6 +136,12 @@ fn tls_config(
     roots
         .add(CertificateDer::from(pki.ca.cert_der()))
         .map_err(|e| tls(&e))?;
+    // Externally made transport certificates are trusted as they are (registered, not issued).
+    for ext in extra {
+        roots
+            .add(CertificateDer::from(ext.transport_cert_der.clone()))
+            .map_err(|e| tls(&e))?;
+    }
     let webpki = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .allow_unauthenticated()
         .build()
@@ -247,7 +254,12 @@ impl MockServer {
         }
         let state = Arc::new(state);
         // The discovery document stays public: only the alias listener requires a certificate.
-        let config = tls_config(&pki, false, state.cert_verdicts.clone())?;
+        let config = tls_config(
+            &pki,
+            false,
+            state.cert_verdicts.clone(),
+            &state.options.extra_clients,
+        )?;
         let connections = Arc::new(AtomicU64::new(0));
         let make = CountingMakeService {
             router: router(state.clone(), false),
@@ -261,7 +273,12 @@ impl MockServer {
         let task = tokio::spawn(server.serve(make));
         let mtls = match mtls_listener {
             Some(l) => {
-                let config = tls_config(&pki, true, state.cert_verdicts.clone())?;
+                let config = tls_config(
+                    &pki,
+                    true,
+                    state.cert_verdicts.clone(),
+                    &state.options.extra_clients,
+                )?;
                 let handle = axum_server::Handle::new();
                 let server =
                     axum_server::from_tcp_rustls(l, RustlsConfig::from_config(Arc::new(config)))

@@ -62,6 +62,33 @@ impl RegisteredClient {
     }
 }
 
+impl RegisteredClient {
+    fn external(ext: &super::ExternalClient) -> Result<RegisteredClient, MockError> {
+        let auth = match &ext.signing_jwk {
+            Some(jwk) => {
+                let parsed: jsonwebtoken::jwk::Jwk = serde_json::from_value(jwk.clone())
+                    .map_err(|e| MockError::Key(format!("signing JWK: {e}")))?;
+                ClientAuth::PrivateKeyJwt {
+                    kid: parsed.common.key_id.clone().unwrap_or_default(),
+                    key: DecodingKey::from_jwk(&parsed)
+                        .map_err(|e| MockError::Key(e.to_string()))?,
+                    public_pem: String::new(),
+                }
+            }
+            None => ClientAuth::TlsClientAuth {
+                subject_dn: super::subject_dn_rfc4514(&ext.transport_cert_der).ok_or_else(
+                    || MockError::Key("the external transport certificate does not parse".into()),
+                )?,
+            },
+        };
+        Ok(RegisteredClient {
+            client_id: ext.client_id.clone(),
+            auth,
+            scopes: BTreeSet::from([GRANTED_SCOPE.to_owned()]),
+        })
+    }
+}
+
 /// A token the mock issued.
 #[derive(Debug, Clone)]
 pub struct IssuedToken {
@@ -100,10 +127,13 @@ impl MockState {
         options: MockOptions,
         issuer: String,
     ) -> Result<MockState, MockError> {
-        let clients = [&pki.client, &pki.second_client, &pki.mtls_client]
+        let mut clients = [&pki.client, &pki.second_client, &pki.mtls_client]
             .into_iter()
             .map(RegisteredClient::from_pki)
             .collect::<Result<Vec<_>, _>>()?;
+        for ext in &options.extra_clients {
+            clients.push(RegisteredClient::external(ext)?);
+        }
         let as_key = EncodingKey::from_ec_pem(pki.as_key.private_pem.expose().as_bytes())
             .map_err(|e| MockError::Key(e.to_string()))?;
         let jwks = serde_json::json!({

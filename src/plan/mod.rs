@@ -95,14 +95,9 @@ pub fn missing_resolved(alias: Option<&str>, cap: Capability) -> Option<String> 
     }
 }
 
-/// Orders and filters the catalogue for a target. Order: category order of the catalogue, then id.
-pub fn plan(
-    mut scenarios: Vec<Scenario>,
-    target: &Target,
-    profile: Profile,
-    filters: &Filters,
-) -> Vec<Case> {
-    scenarios.retain(|s| filters.selects(&s.id));
+/// Sorts scenarios in run order: the catalogue's category order, then id (`ofpc list` uses it
+/// too, with and without a target).
+pub fn sort_scenarios(scenarios: &mut [Scenario]) {
     scenarios.sort_by(|a, b| {
         let rank = |s: &Scenario| {
             CATEGORIES
@@ -112,6 +107,17 @@ pub fn plan(
         };
         rank(a).cmp(&rank(b)).then_with(|| a.id.cmp(&b.id))
     });
+}
+
+/// Orders and filters the catalogue for a target. Order: category order of the catalogue, then id.
+pub fn plan(
+    mut scenarios: Vec<Scenario>,
+    target: &Target,
+    profile: Profile,
+    filters: &Filters,
+) -> Vec<Case> {
+    scenarios.retain(|s| filters.selects(&s.id));
+    sort_scenarios(&mut scenarios);
     scenarios
         .into_iter()
         .map(|scenario| {
