@@ -2,69 +2,15 @@
 //! bad input (one message, exit 2, nothing sent), unreachable targets, Ctrl-C, and a search of
 //! every byte written for secrets.
 
+use ofp_conformance::mock::MockOptions;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::{Arc, OnceLock};
 
-use ofp_conformance::mock::{MockOptions, MockPki, MockServer};
+mod support;
+use support::Mock;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ofpc");
-
-fn pki() -> Arc<MockPki> {
-    static PKI: OnceLock<Arc<MockPki>> = OnceLock::new();
-    PKI.get_or_init(|| Arc::new(MockPki::generate().expect("test PKI")))
-        .clone()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// A mock in its own runtime, with a target file written for it.
-struct Mock {
-    rt: tokio::runtime::Runtime,
-    server: Option<MockServer>,
-    dir: tempfile::TempDir,
-}
-
-impl Mock {
-    fn start(opts: MockOptions) -> Mock {
-        let rt = runtime();
-        let server = rt
-            .block_on(MockServer::start_with_pki(pki(), opts))
-            .expect("mock starts");
-        let dir = tempfile::tempdir().expect("temp dir");
-        ofp_conformance::app::write_mock_target(server.materials(), dir.path())
-            .expect("target file");
-        Mock {
-            rt,
-            server: Some(server),
-            dir,
-        }
-    }
-
-    fn server(&self) -> &MockServer {
-        self.server.as_ref().expect("running")
-    }
-
-    fn target(&self) -> PathBuf {
-        self.dir.path().join("target.toml")
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.rt.block_on(server.shutdown());
-        }
-    }
-}
 
 fn ofpc(args: &[&str]) -> Output {
     Command::new(BIN)

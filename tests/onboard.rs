@@ -8,61 +8,20 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use ofp_conformance::mock::{ExternalClient, Fault, MockOptions, MockServer, TokenFormat};
+use ofp_conformance::mock::{ExternalClient, Fault, MockOptions, TokenFormat};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ofpc");
 
-/// A mock in its own runtime; `dir` holds its target file (`target.toml`).
-struct Mock {
-    rt: tokio::runtime::Runtime,
-    server: Option<MockServer>,
-    dir: tempfile::TempDir,
+mod support;
+use support::Mock;
+
+fn target_of(mock: &Mock) -> String {
+    mock.target().display().to_string()
 }
 
-impl Mock {
-    fn start(opts: MockOptions) -> Mock {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let server = rt.block_on(MockServer::start(opts)).expect("mock starts");
-        let dir = tempfile::tempdir().expect("temp dir");
-        ofp_conformance::app::write_mock_target(server.materials(), dir.path())
-            .expect("target file");
-        Mock {
-            rt,
-            server: Some(server),
-            dir,
-        }
-    }
-
-    fn target(&self) -> String {
-        self.dir.path().join("target.toml").display().to_string()
-    }
-
-    fn ca(&self) -> String {
-        self.dir.path().join("ca.pem").display().to_string()
-    }
-
-    fn discovery(&self) -> String {
-        self.server
-            .as_ref()
-            .expect("running")
-            .materials()
-            .discovery_url
-            .clone()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.rt.block_on(server.shutdown());
-        }
-    }
+fn ca_of(mock: &Mock) -> String {
+    mock.dir.path().join("ca.pem").display().to_string()
 }
 
 fn ofpc_env(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -225,8 +184,8 @@ fn pki_init_output_passes_the_rules_loads_and_is_a_client_of_the_mock() {
         }],
         ..MockOptions::default()
     });
-    let discovery = mock.discovery();
-    let ca = mock.ca();
+    let discovery = mock.server().materials().discovery_url.clone();
+    let ca = ca_of(&mock);
     let env = [
         ("OFPC_DISCOVERY", discovery.as_str()),
         ("OFPC_CA", ca.as_str()),
@@ -351,7 +310,7 @@ fn pki_check_fails_a_broken_transport_certificate_and_refuses_unreadable_input()
 #[test]
 fn doctor_against_the_mock_healthy_broken_and_closed() {
     let mock = Mock::start(MockOptions::default());
-    let target = mock.target();
+    let target = target_of(&mock);
     let ok = ofpc(&["doctor", "--target", &target]);
     let text = stdout(&ok);
     assert_eq!(ok.status.code(), Some(0), "{text}");
@@ -395,7 +354,7 @@ fn doctor_against_the_mock_healthy_broken_and_closed() {
         faults: vec![Fault::RejectPrivateKeyJwt],
         ..MockOptions::default()
     });
-    let out = ofpc(&["doctor", "--target", &broken.target()]);
+    let out = ofpc(&["doctor", "--target", &target_of(&broken)]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
@@ -416,7 +375,7 @@ fn doctor_against_the_mock_healthy_broken_and_closed() {
         .port();
     let closed = format!("https://127.0.0.1:{port}/.well-known/openid-configuration");
     let out = ofpc_env(
-        &["doctor", "--target", &broken.target()],
+        &["doctor", "--target", &target_of(&broken)],
         &[("OFPC_DISCOVERY", closed.as_str())],
     );
     let text = stdout(&out);
@@ -437,7 +396,7 @@ fn token_prints_only_the_token_and_fails_with_hints() {
         token_format: TokenFormat::Jwt,
         ..MockOptions::default()
     });
-    let target = mock.target();
+    let target = target_of(&mock);
     let raw = ofpc(&["token", "--target", &target]);
     assert_eq!(raw.status.code(), Some(0), "{}", stderr(&raw));
     let token = stdout(&raw);
@@ -493,7 +452,7 @@ fn list_honours_ofpc_target_in_the_same_order() {
             .collect()
     };
     let plain = ofpc(&["list"]);
-    let target = mock.target();
+    let target = target_of(&mock);
     let with_env = ofpc_env(&["list"], &[("OFPC_TARGET", target.as_str())]);
     let with_flag = ofpc(&["list", "--target", &target]);
     assert_eq!(with_env.status.code(), Some(0), "{}", stderr(&with_env));

@@ -237,12 +237,6 @@ async fn discovery_item(
                 Status::Fail
             };
             let mut detail = format!("GET {url}: HTTP {}{}", response.status, tls_text(&response));
-            if let Some(tls) = &response.tls {
-                detail.push_str(&format!(
-                    "; server certificate {}",
-                    tls.server_cert_subject.as_deref().unwrap_or("(unreadable)")
-                ));
-            }
             if let Some(facts) = response
                 .server_cert
                 .as_deref()
@@ -250,7 +244,8 @@ async fn discovery_item(
             {
                 let finding = days_left_finding(facts.not_before, facts.not_after, now());
                 detail.push_str(&format!(
-                    ", expires {} ({})",
+                    "; server certificate {}, expires {} ({})",
+                    facts.subject,
                     date_text(facts.not_after),
                     finding.text
                 ));

@@ -114,6 +114,13 @@ pub fn diagnose_sent(
     scope: Option<&str>,
 ) -> Diagnosis {
     let client = &target.client;
+    // RFC 4514, the form registered for tls_client_auth.
+    let subject = client
+        .identity
+        .cert
+        .first()
+        .and_then(|c| crate::mock::subject_dn_rfc4514(c.as_ref()))
+        .unwrap_or_else(|| client.cert_subject.clone());
     let ctx = TokenContext {
         client_id: &client.client_id,
         auth: client.auth,
@@ -123,7 +130,7 @@ pub fn diagnose_sent(
         token_endpoint: &resolved.token_endpoint,
         token_url: &sent.url,
         discovered: resolved.metadata.is_some(),
-        cert_subject: &client.cert_subject,
+        cert_subject: &subject,
         cert_x5t: &client.cert_x5t_s256,
         scope: scope.unwrap_or(&client.scope),
     };
