@@ -367,6 +367,21 @@ fn doctor_against_the_mock_healthy_broken_and_closed() {
     assert!(text.contains("x-fapi-interaction-id"), "{text}");
     assert!(text.contains("1 problem(s)"), "{text}");
 
+    // Bad input: one message, exit 2, nothing sent.
+    let before = broken.server().connections();
+    let missing = broken.dir.path().join("missing.toml");
+    for command in ["doctor", "token"] {
+        let out = ofpc(&[command, "--target", missing.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&out).starts_with("error: ") && stderr(&out).contains("missing.toml"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty());
+    }
+    assert_eq!(broken.server().connections(), before, "nothing sent");
+
     // A closed port: not reachable, exit 3, the rest skipped.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
