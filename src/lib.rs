@@ -10,6 +10,7 @@ pub mod exit_codes;
 pub mod jose;
 pub mod judge;
 pub mod mock;
+pub mod net;
 pub mod oauth;
 pub mod onboard;
 pub mod pki;

@@ -13,6 +13,7 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{any, get};
+use axum_server::accept::NoDelayAcceptor;
 use axum_server::tls::TlsInfo;
 use axum_server::tls_rustls::RustlsConfig;
 use http::{Extensions, HeaderValue};
@@ -254,6 +255,8 @@ impl MockServer {
         }
         let state = Arc::new(state);
         // The discovery document stays public: only the alias listener requires a certificate.
+        // Both listeners set TCP_NODELAY: answers written in several segments must not wait for
+        // the client's delayed ACK.
         let config = tls_config(
             &pki,
             false,
@@ -269,6 +272,7 @@ impl MockServer {
         let server =
             axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))
                 .map_err(bind)?
+                .map(|tls| tls.acceptor(NoDelayAcceptor::new()))
                 .handle(handle.clone());
         let task = tokio::spawn(server.serve(make));
         let mtls = match mtls_listener {
@@ -283,6 +287,7 @@ impl MockServer {
                 let server =
                     axum_server::from_tcp_rustls(l, RustlsConfig::from_config(Arc::new(config)))
                         .map_err(bind)?
+                        .map(|tls| tls.acceptor(NoDelayAcceptor::new()))
                         .handle(handle.clone());
                 let make = CountingMakeService {
                     router: router(state.clone(), true),
