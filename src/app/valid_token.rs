@@ -119,7 +119,7 @@ pub fn diagnose_sent(
         .identity
         .cert
         .first()
-        .and_then(|c| crate::mock::subject_dn_rfc4514(c.as_ref()))
+        .and_then(|c| crate::pki::subject_dn_rfc4514(c.as_ref()))
         .unwrap_or_else(|| client.cert_subject.clone());
     let ctx = TokenContext {
         client_id: &client.client_id,

@@ -15,15 +15,14 @@ pub mod replay;
 pub mod resource;
 pub mod server;
 pub mod state;
-pub mod subject;
 pub mod token;
 pub mod violation;
 
+pub use crate::pki::subject_dn_rfc4514;
 pub use error::MockError;
 pub use faults::Fault;
 pub use pki::{ClientPki, MockPki};
 pub use server::MockServer;
-pub use subject::subject_dn_rfc4514;
 pub use violation::{ErrorCode, Violation};
 
 /// How the mock presents itself where the standards allow several behaviours.

@@ -5,11 +5,11 @@ use rcgen::DnType;
 use time::{Duration, OffsetDateTime};
 
 use super::error::MockError;
-use super::subject::subject_dn_rfc4514;
 use crate::pki::generate::{
     EcSigningKey, IssuedCert, PkiError, RsaSigningKey, TestCa, generate_ec_signing_key,
     generate_rsa_signing_key,
 };
+use crate::pki::subject_dn_rfc4514;
 
 /// Credentials of one registered client.
 #[derive(Debug, Clone)]

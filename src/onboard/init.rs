@@ -194,7 +194,7 @@ fn credential(
     // The subject as a certificate prints it (RFC 4514), also for a CSR.
     let cert = params.self_signed(&pair)?;
     let der = cert.der().to_vec();
-    let subject = crate::mock::subject_dn_rfc4514(&der)
+    let subject = crate::pki::subject_dn_rfc4514(&der)
         .ok_or_else(|| PkiError::Certificate("generated certificate does not parse".into()))?;
     let (cert, csr) = if opts.csr {
         (None, Some(params.serialize_request(&pair)?.pem()?))

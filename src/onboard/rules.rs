@@ -101,7 +101,7 @@ pub fn cert_facts(der: &[u8]) -> Result<CertFacts, String> {
         .map_err(|e| format!("an unreadable extended key usage extension: {e}"))?
         .map(|eku| eku.value.client_auth || eku.value.any);
     Ok(CertFacts {
-        subject: crate::mock::subject_dn_rfc4514(der).unwrap_or_else(|| cert.subject().to_string()),
+        subject: crate::pki::subject_dn_rfc4514(der).unwrap_or_else(|| cert.subject().to_string()),
         self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
         is_ca: cert.is_ca(),
         key,

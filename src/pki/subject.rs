@@ -1,4 +1,5 @@
-//! RFC 4514 rendering of a certificate subject, used to compare `tls_client_auth` DNs exactly.
+//! RFC 4514 rendering of a certificate subject: how `tls_client_auth` DNs are registered and
+//! compared exactly (the mock), and printed for onboarding (`ofpc pki`).
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
