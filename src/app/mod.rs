@@ -1,9 +1,11 @@
 //! The application: flags in, exit code out. Resolves options, wires the stages, prints.
 
+mod evidence;
 mod list;
 mod mock;
 mod report_cmd;
 mod run;
+mod verify;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -42,6 +44,7 @@ pub fn main() -> ExitCode {
             Command::List(args) => list::list_command(args),
             Command::Mock(args) => mock::mock_command(args).await,
             Command::Report(cmd) => report_cmd::report_command(cmd),
+            Command::Verify(args) => verify::verify_command(args),
         }
     });
     match code {
