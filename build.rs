@@ -1,5 +1,6 @@
 //! Embeds every scenario file under `scenarios/` in the binary (works after `cargo install`),
-//! and records the git commit the build came from (`OFPC_BUILD_COMMIT`, `unknown` outside git).
+//! and records the git commit the build came from (`BUILD_GIT_COMMIT`, `unknown` outside git;
+//! not `OFPC_*`, which cargo would pass to tests, where it reads as a target-file override).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -30,10 +31,10 @@ fn git(root: &Path, args: &[&str]) -> Option<String> {
     (out.status.success() && !text.trim().is_empty()).then(|| text.trim().to_string())
 }
 
-/// Sets `OFPC_BUILD_COMMIT` and reruns when HEAD moves (a new commit or another branch).
+/// Sets `BUILD_GIT_COMMIT` and reruns when HEAD moves (a new commit or another branch).
 fn build_commit(root: &Path) {
     let commit = git(root, &["rev-parse", "HEAD"]).unwrap_or_else(|| "unknown".to_string());
-    println!("cargo:rustc-env=OFPC_BUILD_COMMIT={commit}");
+    println!("cargo:rustc-env=BUILD_GIT_COMMIT={commit}");
     // Only paths that exist: cargo reruns a build script every time for a missing one.
     let watch = |p: Option<String>| {
         let Some(p) = p.map(PathBuf::from) else {

@@ -313,13 +313,14 @@ fn bad_input_is_one_message_exit_2_and_nothing_sent() {
     let rsa_public = work.path().join("rsa.pub.pem");
     std::fs::write(&rsa_public, generate_rsa_signing_key().unwrap().public_pem).unwrap();
     let target = mock.target();
+    let out = work.path().join("out");
     let run = |extra: &[&str]| {
         let mut args = vec![
             "run",
             "--target",
             target.to_str().unwrap(),
             "--out",
-            work.path().join("out").to_str().unwrap(),
+            out.to_str().unwrap(),
         ];
         args.extend_from_slice(extra);
         ofpc(&args)
@@ -369,7 +370,7 @@ fn bad_input_is_one_message_exit_2_and_nothing_sent() {
     );
     assert_eq!(mock.server().connections(), 0, "nothing sent on bad input");
     assert!(!Path::new(fresh).exists(), "no bundle folder on bad input");
-    assert!(!work.path().join("out").exists(), "no report on bad input");
+    assert!(!out.exists(), "no report on bad input");
 
     assert_input_error(
         &ofpc(&["verify", work.path().join("nowhere").to_str().unwrap()]),

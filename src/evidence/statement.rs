@@ -87,7 +87,7 @@ impl ToolFacts {
         ToolFacts {
             name: "ofpc".to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
-            commit: env!("OFPC_BUILD_COMMIT").to_string(),
+            commit: env!("BUILD_GIT_COMMIT").to_string(),
         }
     }
 }
