@@ -40,7 +40,7 @@ pub fn main() -> ExitCode {
     };
     let code = runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => run::run_command(args).await,
+            Command::Run(args) => run::run_command(*args).await,
             Command::List(args) => list::list_command(args),
             Command::Mock(args) => mock::mock_command(args).await,
             Command::Report(cmd) => report_cmd::report_command(cmd),

@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the catalogue against a target, or against the built-in mock when no target is given.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List the scenarios, with whether each applies to the target.
     List(ListArgs),
     /// Run the built-in mock OFP and print a ready target file for it.
