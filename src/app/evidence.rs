@@ -84,13 +84,17 @@ impl Evidence {
         .map_err(|e| fail(e.to_string()))?;
         bundle::write(&self.dir, &files).map_err(|e| fail(e.to_string()))?;
         let how = match &self.signer {
-            Some(s) => format!("signed {} by key {}", s.public().alg().as_str(), s.keyid()),
-            None => "unsigned".to_string(),
+            Some(s) => format!(
+                "a statement signed {} by key {}",
+                s.public().alg().as_str(),
+                s.keyid()
+            ),
+            None => "an unsigned statement".to_string(),
         };
         eprintln!(
-            "evidence: {} ({} files, {how}); check it with `ofpc verify {}`",
+            "evidence: {} ({} files under {how}); check it with `ofpc verify {}`",
             self.dir.display(),
-            files.len(),
+            files.len() - 1,
             self.dir.display()
         );
         Ok(())
