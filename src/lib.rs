@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod errors;
+pub mod evidence;
 pub mod execute;
 pub mod exit_codes;
 pub mod jose;

@@ -2,38 +2,14 @@
 //! bad input (one message, exit 2, nothing sent), unreachable targets, Ctrl-C, and a search of
 //! every byte written for secrets.
 
-use ofp_conformance::mock::MockOptions;
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-mod support;
-use support::Mock;
-
-const BIN: &str = env!("CARGO_BIN_EXE_ofpc");
-
-fn ofpc(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ofpc")
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn report_dirs(out: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    dirs.sort();
-    dirs
-}
+use ofp_conformance::mock::MockOptions;
+use support::{BIN, Mock, assert_input_error, ofpc, report_dirs, text};
 
 #[test]
 fn run_without_flags_tests_the_mock_and_writes_four_reports() {
@@ -110,36 +86,7 @@ fn no_secret_reaches_any_output() {
         }
     }
     let written = String::from_utf8_lossy(&written);
-    let mut secrets: Vec<String> = Vec::new();
-    // Private keys: every base64 line of every key file.
-    for file in std::fs::read_dir(mock.dir.path()).unwrap().flatten() {
-        if file.path().extension().is_some_and(|e| e == "key") {
-            let pem = std::fs::read_to_string(file.path()).unwrap();
-            secrets.extend(
-                pem.lines()
-                    .filter(|l| l.len() >= 40 && !l.starts_with("-----"))
-                    .map(str::to_string),
-            );
-        }
-    }
-    // Access tokens issued and the signatures of the assertions received.
-    let seen = mock.server().secrets_seen();
-    assert!(
-        seen.len() > 20,
-        "the run should have made tokens and assertions, saw {}",
-        seen.len()
-    );
-    // Parameters the scenarios send on purpose (`foo`, "") are not secrets; tokens and
-    // signatures are long.
-    for s in seen.into_iter().filter(|s| s.len() >= 16) {
-        match s.rsplit_once('.') {
-            Some((_, sig)) if s.matches('.').count() == 2 && !sig.is_empty() => {
-                secrets.push(sig.to_string())
-            }
-            Some(_) if s.matches('.').count() == 2 => {} // alg none: no signature to leak
-            _ => secrets.push(s),
-        }
-    }
+    let secrets = support::secrets(&mock);
     for secret in &secrets {
         assert!(
             !written.contains(secret.as_str()),
@@ -151,19 +98,6 @@ fn no_secret_reaches_any_output() {
         written.contains("[access_token sha256:"),
         "tokens are shown as short hashes"
     );
-}
-
-fn assert_input_error(result: &Output, needles: &[&str]) {
-    let (stdout, stderr) = text(result);
-    assert_eq!(
-        result.status.code(),
-        Some(2),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
-    assert_eq!(stderr.matches("error:").count(), 1, "one message: {stderr}");
-    for n in needles {
-        assert!(stderr.contains(n), "`{n}` not in: {stderr}");
-    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The application: flags in, exit code out. Resolves options, wires the stages, prints.
 
 mod doctor;
+mod evidence;
 mod list;
 mod mock;
 mod pki;
@@ -8,6 +9,7 @@ mod report_cmd;
 mod run;
 mod token;
 mod valid_token;
+mod verify;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -42,13 +44,14 @@ pub fn main() -> ExitCode {
     };
     let code = runtime.block_on(async {
         match cli.command {
-            Command::Run(args) => run::run_command(args).await,
+            Command::Run(args) => run::run_command(*args).await,
             Command::List(args) => list::list_command(args),
             Command::Mock(args) => mock::mock_command(args).await,
             Command::Report(cmd) => report_cmd::report_command(cmd),
             Command::Pki(cmd) => pki::pki_command(cmd),
             Command::Doctor(args) => doctor::doctor_command(args).await,
             Command::Token(args) => token::token_command(args).await,
+            Command::Verify(args) => verify::verify_command(args),
         }
     });
     match code {

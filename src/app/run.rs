@@ -40,6 +40,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
         .map(|p| allow::load(p, &known_ids))
         .transpose()?;
     let baseline = args.baseline.as_deref().map(json::read).transpose()?;
+    let mut evidence = super::evidence::Evidence::prepare(&args, &scenarios)?;
     // Every input is checked; only now is anything started or sent.
     let (target, mock) = match &args.target {
         Some(path) => {
@@ -60,6 +61,9 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
             (target, Some(server))
         }
     };
+    if let Some(evidence) = &mut evidence {
+        evidence.describe(&target);
+    }
     let options = RunOptions {
         out: args.out.clone(),
         style: Style::detect(args.quiet || args.format == OutputFormat::Json),
@@ -79,6 +83,9 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
         args.fail_on_drift,
     );
     let path = write_outputs(&report, &options.out)?;
+    if let Some(evidence) = &evidence {
+        evidence.write(&report, &path)?;
+    }
     match options.format {
         OutputFormat::Json => print!("{}", json::render(&report)),
         OutputFormat::Text => {

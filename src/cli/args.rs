@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the catalogue against a target, or against the built-in mock when no target is given.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List the scenarios, with whether each applies to the target.
     List(ListArgs),
     /// Run the built-in mock OFP and print a ready target file for it.
@@ -33,6 +33,8 @@ pub enum Command {
     Doctor(super::onboard_args::DoctorArgs),
     /// Get one access token the documented way and print it on stdout.
     Token(super::onboard_args::TokenArgs),
+    /// Check an evidence bundle: its signature and every file's digest (exit 0 verified, 1 not).
+    Verify(VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +116,29 @@ pub struct RunArgs {
     /// Known deviations (TOML): matching failures become KnownDeviation.
     #[arg(long, value_name = "FILE")]
     pub allow: Option<PathBuf>,
+    /// Also write an evidence bundle (reports, target, catalogue, signed statement) into this
+    /// new or empty folder.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+    /// Sign the evidence bundle with this private key (PEM: PKCS#8 RSA, EC P-256 or Ed25519, or
+    /// PKCS#1 RSA). Without it the bundle holds digests only and says it is unsigned.
+    #[arg(long, value_name = "KEY.pem", requires = "evidence")]
+    pub sign_key: Option<PathBuf>,
+    /// The signing key's certificate (PEM), copied into the bundle as `signer-cert.pem`.
+    #[arg(long, value_name = "CERT.pem", requires = "sign_key")]
+    pub sign_cert: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// The bundle folder (written by `ofpc run --evidence DIR`).
+    pub dir: PathBuf,
+    /// The signer's public key (PEM `PUBLIC KEY`), obtained from the signer out of band.
+    #[arg(long, value_name = "PUB.pem", conflicts_with = "cert")]
+    pub key: Option<PathBuf>,
+    /// The signer's certificate (PEM), obtained from the signer out of band.
+    #[arg(long, value_name = "CERT.pem")]
+    pub cert: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

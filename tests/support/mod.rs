@@ -1,10 +1,14 @@
-//! Helpers shared by the end-to-end test files: a mock OFP in its own runtime, with a target
-//! file written for it.
-
-use std::path::PathBuf;
+//! Helpers shared by the end-to-end test files: a mock OFP in its own runtime with a target file
+//! written for it, the binary, its output, and the secrets a run must never write.
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 use std::sync::{Arc, OnceLock};
 
 use ofp_conformance::mock::{MockOptions, MockPki, MockServer};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_ofpc");
 
 pub fn pki() -> Arc<MockPki> {
     static PKI: OnceLock<Arc<MockPki>> = OnceLock::new();
@@ -23,8 +27,8 @@ pub fn runtime() -> tokio::runtime::Runtime {
 
 /// A mock in its own runtime, with a target file written for it.
 pub struct Mock {
-    pub rt: tokio::runtime::Runtime,
-    pub server: Option<MockServer>,
+    rt: tokio::runtime::Runtime,
+    server: Option<MockServer>,
     pub dir: tempfile::TempDir,
 }
 
@@ -59,4 +63,76 @@ impl Drop for Mock {
             self.rt.block_on(server.shutdown());
         }
     }
+}
+
+pub fn ofpc(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run ofpc")
+}
+
+pub fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+pub fn report_dirs(out: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+pub fn assert_input_error(result: &Output, needles: &[&str]) {
+    let (stdout, stderr) = text(result);
+    assert_eq!(
+        result.status.code(),
+        Some(2),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert_eq!(stderr.matches("error:").count(), 1, "one message: {stderr}");
+    for n in needles {
+        assert!(stderr.contains(n), "`{n}` not in: {stderr}");
+    }
+}
+
+/// Every secret a run against `mock` involves: each base64 line of each private key file in
+/// its folder, every access token it issued and the signature of every assertion it received.
+pub fn secrets(mock: &Mock) -> Vec<String> {
+    let mut secrets: Vec<String> = Vec::new();
+    // Private keys: every base64 line of every key file.
+    for file in std::fs::read_dir(mock.dir.path()).unwrap().flatten() {
+        if file.path().extension().is_some_and(|e| e == "key") {
+            let pem = std::fs::read_to_string(file.path()).unwrap();
+            secrets.extend(
+                pem.lines()
+                    .filter(|l| l.len() >= 40 && !l.starts_with("-----"))
+                    .map(str::to_string),
+            );
+        }
+    }
+    // Access tokens issued and the signatures of the assertions received.
+    let seen = mock.server().secrets_seen();
+    assert!(
+        seen.len() > 20,
+        "the run should have made tokens and assertions, saw {}",
+        seen.len()
+    );
+    // Parameters the scenarios send on purpose (`foo`, "") are not secrets; tokens and
+    // signatures are long.
+    for s in seen.into_iter().filter(|s| s.len() >= 16) {
+        match s.rsplit_once('.') {
+            Some((_, sig)) if s.matches('.').count() == 2 && !sig.is_empty() => {
+                secrets.push(sig.to_string())
+            }
+            Some(_) if s.matches('.').count() == 2 => {} // alg none: no signature to leak
+            _ => secrets.push(s),
+        }
+    }
+    secrets
 }
