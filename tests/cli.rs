@@ -2,14 +2,15 @@
 //! bad input (one message, exit 2, nothing sent), unreachable targets, Ctrl-C, and a search of
 //! every byte written for secrets.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, OnceLock};
 
 use ofp_conformance::mock::{MockOptions, MockPki, MockServer};
-
-const BIN: &str = env!("CARGO_BIN_EXE_ofpc");
+use support::{BIN, ofpc, text};
 
 fn pki() -> Arc<MockPki> {
     static PKI: OnceLock<Arc<MockPki>> = OnceLock::new();
@@ -64,21 +65,6 @@ impl Drop for Mock {
             self.rt.block_on(server.shutdown());
         }
     }
-}
-
-fn ofpc(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ofpc")
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn report_dirs(out: &Path) -> Vec<PathBuf> {

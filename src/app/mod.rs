@@ -2,6 +2,7 @@
 
 mod list;
 mod mock;
+pub mod preflight;
 mod report_cmd;
 mod run;
 

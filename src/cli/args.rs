@@ -107,6 +107,10 @@ pub struct RunArgs {
     /// Known deviations (TOML): matching failures become KnownDeviation.
     #[arg(long, value_name = "FILE")]
     pub allow: Option<PathBuf>,
+    /// Send a `[client]` transport certificate that expired or is not valid yet, as it is
+    /// (to test exactly that); without it such a certificate is an input error.
+    #[arg(long)]
+    pub allow_invalid_client_cert: bool,
 }
 
 #[derive(Debug, clap::Args)]
