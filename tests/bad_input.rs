@@ -251,7 +251,7 @@ fn target_cases() -> Vec<Case> {
         .lines(&[(6, "profile = \"fapi3\"")]),
         case(
             "TOML syntax error",
-            "error: {file}:6:15: invalid target file: string values must be quoted, expected literal string",
+            "error: {file}:6:19: invalid target file: string values must be quoted, expected literal string",
         )
         .lines(&[(6, "ungranted_scope = profile")]),
         case("empty client_id", "error: {file}:8:1: `client.client_id` is empty")
@@ -305,7 +305,7 @@ fn pem_cases() -> Vec<Case> {
         .lines(&[(10, "transport_cert = \"hello.pem\"")]),
         case(
             "transport key of another certificate",
-            "error: {file}:11:1: `client.transport_key` does not match the certificate in `client.transport_cert`: the private key and certificate do not match",
+            "error: {file}:11:1: `client.transport_key` does not match the certificate in `client.transport_cert`: it is the key of another certificate",
         )
         .lines(&[(11, "transport_key = \"other.key\"")]),
         case(
@@ -465,7 +465,7 @@ fn file_cases(f: &Fixture) -> Vec<Case> {
         .flags(&[s("--allow"), allow_no_reason.clone()]),
         case(
             "allow-list that is not TOML",
-            &format!("error: {allow_not_toml}:1:7: invalid allow-list: unclosed array of tables, expected `]]`"),
+            &format!("error: {allow_not_toml}:1:9: invalid allow-list: unclosed array table, expected `]`"),
         )
         .flags(&[s("--allow"), allow_not_toml.clone()]),
         case(
@@ -475,12 +475,12 @@ fn file_cases(f: &Fixture) -> Vec<Case> {
         .flags(&[s("--allow"), f.path("no-allow.toml")]),
         case(
             "baseline that is not a report",
-            "error: {file}: not a JSON report: expected value at line 1 column 1",
+            "error: {file}: not a JSON report: expected ident at line 1 column 2",
         )
         .flags(&[s("--baseline"), f.path("target.toml")]),
         case(
             "baseline of an old schema",
-            &format!("error: {old}: found schema `ofpc-report` version 0; this ofpc reads version 1"),
+            &format!("error: {old}: not an ofpc report of schema version 1: found schema `ofpc-report` version 0"),
         )
         .flags(&[s("--baseline"), old.clone()]),
     ];

@@ -200,10 +200,16 @@ pub fn certified_key(
         origin
             .error(
                 &origin.key_key,
-                format!(
-                    "does not match the certificate in `{}`: {e}",
-                    origin.cert_key
-                ),
+                match e {
+                    rustls::Error::InconsistentKeys(_) => format!(
+                        "does not match the certificate in `{}`: it is the key of another certificate",
+                        origin.cert_key
+                    ),
+                    other => format!(
+                        "does not match the certificate in `{}`: {other}",
+                        origin.cert_key
+                    ),
+                },
             )
             .hint("use the private key that was generated with this certificate")
     })?;
