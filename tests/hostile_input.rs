@@ -217,7 +217,7 @@ pub fn cases_from_env(default: u32) -> u32 {
 #[test]
 fn no_parser_panics_on_hostile_input() {
     // A few thousand cases each, unless PROPTEST_CASES says otherwise.
-    let cases = cases_from_env(2_000);
+    let cases = cases_from_env(3_000);
     let failures: Vec<String> = PROPERTIES
         .iter()
         .filter_map(|(name, property)| property(cases).err().map(|e| format!("{name}: {e}")))
