@@ -9,16 +9,19 @@ use std::time::Instant;
 fn main() {
     let cases = hostile_input::cases_from_env(1_000_000);
     let mut failed = false;
-    for (name, property) in hostile_input::PROPERTIES {
+    for hostile_input::Property { name, run } in hostile_input::PROPERTIES {
         let started = Instant::now();
-        match property(cases) {
+        match run(cases) {
             Ok(()) => println!(
                 "{name}: {cases} cases, no panic, {:.1} s",
                 started.elapsed().as_secs_f64()
             ),
             Err(e) => {
                 failed = true;
-                println!("{name}: FAILED after {:.1} s: {e}", started.elapsed().as_secs_f64());
+                println!(
+                    "{name}: FAILED after {:.1} s: {e}",
+                    started.elapsed().as_secs_f64()
+                );
             }
         }
     }

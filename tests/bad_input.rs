@@ -61,8 +61,14 @@ impl Fixture {
             ca.issue_client_cert_with_key(&subject, from, to, LeafKey::EcdsaP256)
                 .expect("client certificate")
         };
-        let client = issue(now - time::Duration::days(1), now + time::Duration::days(30));
-        let other = issue(now - time::Duration::days(1), now + time::Duration::days(30));
+        let client = issue(
+            now - time::Duration::days(1),
+            now + time::Duration::days(30),
+        );
+        let other = issue(
+            now - time::Duration::days(1),
+            now + time::Duration::days(30),
+        );
         // 2020-01-01 to 2021-01-01, and 2090-01-01 to 2091-01-01.
         let expired = issue(at(1_577_836_800), at(1_609_459_200));
         let future = issue(at(3_786_912_000), at(3_818_448_000));
@@ -386,7 +392,7 @@ fn file_cases(f: &Fixture) -> Vec<Case> {
     );
     let later = scenario("my-later", &format!("{step}{step}token_from = 5\n"));
     let twice = scenario("jwt-happy", step);
-    let renamed = scenario("my-renamed", step).replace("my-renamed", "my-renamed");
+    let renamed = scenario("my-renamed", step);
     f.write(
         "scenarios-my-renamed/request/my-renamed.toml",
         &format!("id = \"other-name\"\ntitle = \"t\"\ncategory = \"request\"\nseverity = \"fail\"\n{step}"),
@@ -611,7 +617,9 @@ fn check(f: &Fixture, n: usize, c: &Case) -> Option<String> {
         problems.push(format!("exit {:?}", result.status.code()));
     }
     if first != expected {
-        problems.push(format!("first line\n    got:      {first}\n    expected: {expected}"));
+        problems.push(format!(
+            "first line\n    got:      {first}\n    expected: {expected}"
+        ));
     }
     if stderr.matches("error:").count() != 1 {
         problems.push(format!("{} messages", stderr.matches("error:").count()));
@@ -663,7 +671,13 @@ fn the_valid_fixture_does_reach_the_listener() {
     let out = f.path("out-control");
     let target = f.path("target.toml");
     let result = ofpc(&[
-        "run", "--target", &target, "--out", &out, "--only", "jwt-happy",
+        "run",
+        "--target",
+        &target,
+        "--out",
+        &out,
+        "--only",
+        "jwt-happy",
     ]);
     assert_eq!(result.status.code(), Some(3), "{:?}", text(&result));
     assert!(f.connections() > 0, "the valid target file was tried");

@@ -19,15 +19,38 @@ use ofp_conformance::scenario::time_expr;
 use ofp_conformance::snapshot::normalise::{mask_text, normalise};
 use ofp_conformance::tlsprobe::classify::{Progress, classify, escape, parse_server_hello};
 
-/// Every property by name, for the test below and the bench: each runs the number of cases
-/// given, or says which input broke it.
-pub const PROPERTIES: &[(&str, fn(u32) -> Result<(), String>)] = &[
-    ("tls classifier", tls_classifier),
-    ("scenario loader", scenario_loader),
-    ("time expressions", time_expressions),
-    ("mock form", mock_form),
-    ("mock assertion", mock_assertion),
-    ("snapshot normaliser", snapshot_normaliser),
+/// One property: runs the number of cases given, or says which input broke it.
+pub struct Property {
+    pub name: &'static str,
+    pub run: fn(u32) -> Result<(), String>,
+}
+
+/// Every property, for the test below and the bench.
+pub const PROPERTIES: &[Property] = &[
+    Property {
+        name: "tls classifier",
+        run: tls_classifier,
+    },
+    Property {
+        name: "scenario loader",
+        run: scenario_loader,
+    },
+    Property {
+        name: "time expressions",
+        run: time_expressions,
+    },
+    Property {
+        name: "mock form",
+        run: mock_form,
+    },
+    Property {
+        name: "mock assertion",
+        run: mock_assertion,
+    },
+    Property {
+        name: "snapshot normaliser",
+        run: snapshot_normaliser,
+    },
 ];
 
 fn runner(cases: u32) -> TestRunner {
@@ -60,7 +83,11 @@ fn tls_bytes() -> impl Strategy<Value = Vec<u8>> {
         any::<bool>(),
     )
         .prop_map(|(kind, version, body, honest)| {
-            let len = if honest { body.len() } else { body.len() * 3 + 1 };
+            let len = if honest {
+                body.len()
+            } else {
+                body.len() * 3 + 1
+            };
             let mut out = vec![kind];
             out.extend(version.to_be_bytes());
             out.extend((len as u16).to_be_bytes());
@@ -108,8 +135,22 @@ fn scenario_text() -> impl Strategy<Value = String> {
             any::<prop::sample::Index>(),
             any::<prop::sample::Index>(),
             prop::sample::select(vec![
-                "\"", "[", "]", "[[step]]\n", "=", "\n", "now+99999999999999999999d", "'''",
-                "{", "}", "#", "\\u00", "é", "\u{0}", ",", "step.profile.x.expect = 1\n",
+                "\"",
+                "[",
+                "]",
+                "[[step]]\n",
+                "=",
+                "\n",
+                "now+99999999999999999999d",
+                "'''",
+                "{",
+                "}",
+                "#",
+                "\\u00",
+                "é",
+                "\u{0}",
+                ",",
+                "step.profile.x.expect = 1\n",
             ]),
         )
             .prop_map(move |(file, cut, len, insert)| {
@@ -139,11 +180,7 @@ pub fn scenario_loader(cases: u32) -> Result<(), String> {
 }
 
 pub fn time_expressions(cases: u32) -> Result<(), String> {
-    let expr = prop_oneof![
-        "now[+-]?[0-9]{0,25}[smhdyq]{0,3}",
-        "now.{0,12}",
-        ".{0,12}",
-    ];
+    let expr = prop_oneof!["now[+-]?[0-9]{0,25}[smhdyq]{0,3}", "now.{0,12}", ".{0,12}",];
     run(cases, (expr, any::<i64>()), |(expr, now)| {
         let offset = time_expr::offset(&expr);
         if let Ok(Some(o)) = offset {
@@ -192,18 +229,22 @@ pub fn snapshot_normaliser(cases: u32) -> Result<(), String> {
         "\\{\"(access_token|exp|error|scope|x)\":(\"[a-zA-Z0-9.:/_-]{0,40}\"|[0-9]{1,30}|\\[1,\"a\"\\]|\\{\\}|null)\\}",
     ];
     let headers = prop::collection::vec(("[a-zA-Z-]{0,20}", ".{0,40}"), 0..5);
-    run(cases, (any::<u16>(), headers, body), |(status, headers, body)| {
-        let _ = mask_text(&body);
-        let outcome = Outcome::Response(ResponseRecord {
-            status,
-            headers,
-            body,
-            truncated: false,
-            tls: None,
-        });
-        let _ = normalise(&outcome).to_string();
-        Ok(())
-    })
+    run(
+        cases,
+        (any::<u16>(), headers, body),
+        |(status, headers, body)| {
+            let _ = mask_text(&body);
+            let outcome = Outcome::Response(ResponseRecord {
+                status,
+                headers,
+                body,
+                truncated: false,
+                tls: None,
+            });
+            let _ = normalise(&outcome).to_string();
+            Ok(())
+        },
+    )
 }
 
 /// Cases from `PROPTEST_CASES`, else `default`.
@@ -220,7 +261,7 @@ fn no_parser_panics_on_hostile_input() {
     let cases = cases_from_env(3_000);
     let failures: Vec<String> = PROPERTIES
         .iter()
-        .filter_map(|(name, property)| property(cases).err().map(|e| format!("{name}: {e}")))
+        .filter_map(|p| (p.run)(cases).err().map(|e| format!("{}: {e}", p.name)))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -125,6 +125,10 @@ mod tests {
         let fresh = dir.path().join("a/b");
         check_out_dir(&fresh).unwrap();
         assert!(fresh.is_dir());
-        assert_eq!(std::fs::read_dir(&fresh).unwrap().count(), 0, "probe removed");
+        assert_eq!(
+            std::fs::read_dir(&fresh).unwrap().count(),
+            0,
+            "probe removed"
+        );
     }
 }

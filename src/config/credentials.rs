@@ -395,9 +395,14 @@ mod tests {
             );
         }
         let rsa = issue(LeafKey::Rsa2048);
-        let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n";
-        let err =
-            certified_key(&rsa.cert_pem, &Secret::new(encrypted.to_string()), &origin()).unwrap_err();
+        let encrypted =
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        let err = certified_key(
+            &rsa.cert_pem,
+            &Secret::new(encrypted.to_string()),
+            &origin(),
+        )
+        .unwrap_err();
         assert_eq!(
             err.message,
             "`client.transport_key` is an encrypted private key (ENCRYPTED PRIVATE KEY); ofpc reads only unencrypted keys"
@@ -416,15 +421,20 @@ mod tests {
                 LeafKey::EcdsaP256,
             )
             .unwrap();
-        let der = rustls_pki_types::CertificateDer::from_pem_slice(cert.cert_pem.as_bytes()).unwrap();
+        let der =
+            rustls_pki_types::CertificateDer::from_pem_slice(cert.cert_pem.as_bytes()).unwrap();
         assert_eq!(validity_problem(der.as_ref(), 1_750_000_000), None);
         assert_eq!(
             validity_problem(der.as_ref(), 1_900_000_000).as_deref(),
-            Some("expired on 2027-01-15 08:00:00 UTC (valid from 2023-11-14 22:13:20 UTC to 2027-01-15 08:00:00 UTC)")
+            Some(
+                "expired on 2027-01-15 08:00:00 UTC (valid from 2023-11-14 22:13:20 UTC to 2027-01-15 08:00:00 UTC)"
+            )
         );
         assert_eq!(
             validity_problem(der.as_ref(), 1_600_000_000).as_deref(),
-            Some("is not valid yet (valid from 2023-11-14 22:13:20 UTC to 2027-01-15 08:00:00 UTC)")
+            Some(
+                "is not valid yet (valid from 2023-11-14 22:13:20 UTC to 2027-01-15 08:00:00 UTC)"
+            )
         );
     }
 

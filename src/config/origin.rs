@@ -73,9 +73,7 @@ pub fn apply_env<'a>(
             continue;
         }
         let span = text_len + 1 + i..text_len + 2 + i;
-        let section = SECTIONS
-            .iter()
-            .find(|s| rest.starts_with(&format!("{s}_")));
+        let section = SECTIONS.iter().find(|s| rest.starts_with(&format!("{s}_")));
         let (key, known) = match section {
             Some(s) => (
                 rest[s.len() + 1..].to_string(),
@@ -95,10 +93,9 @@ pub fn apply_env<'a>(
                 .iter()
                 .map(|k| format!("{prefix}{}", k.to_ascii_uppercase()))
                 .collect();
-            let mut err = InputError::new(format!(
-                "`{variable}` overrides no key of the target file"
-            ))
-            .in_variable(variable);
+            let mut err =
+                InputError::new(format!("`{variable}` overrides no key of the target file"))
+                    .in_variable(variable);
             if let Some(near) = did_you_mean(variable, names.iter().map(String::as_str)) {
                 err = err.hint(format!("did you mean `{near}`?"));
             }

@@ -219,20 +219,21 @@ pub fn parse_target<'a>(
     env: &'a [(String, String)],
     options: LoadOptions,
 ) -> Result<Target, InputError> {
-    let mut root = DeTable::parse(text)
-        .map_err(|e| toml_error::from_toml(&e, text, path, "target file"))?;
+    let mut root =
+        DeTable::parse(text).map_err(|e| toml_error::from_toml(&e, text, path, "target file"))?;
     let overrides = apply_env(root.get_mut(), env, text.len())?;
     let origins = Origins::new(path, text, root.get_ref(), &overrides);
-    let file = TargetFile::deserialize(toml::de::Deserializer::from(root.clone())).map_err(|e| {
-        let by_variable = e
-            .span()
-            .and_then(|span| overrides.iter().find(|o| o.span.start == span.start));
-        match by_variable {
-            Some(o) => InputError::new(format!("`{}`: {}", o.key, e.message().trim()))
-                .in_variable(&o.variable),
-            None => toml_error::from_toml_in(&e, text, root.get_ref(), path, "target file"),
-        }
-    })?;
+    let file =
+        TargetFile::deserialize(toml::de::Deserializer::from(root.clone())).map_err(|e| {
+            let by_variable = e
+                .span()
+                .and_then(|span| overrides.iter().find(|o| o.span.start == span.start));
+            match by_variable {
+                Some(o) => InputError::new(format!("`{}`: {}", o.key, e.message().trim()))
+                    .in_variable(&o.variable),
+                None => toml_error::from_toml_in(&e, text, root.get_ref(), path, "target file"),
+            }
+        })?;
     resolve(file, &origins, options)
 }
 
@@ -274,7 +275,10 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
                 CertificateDer::pem_slice_iter(pem.as_bytes())
                     .collect::<Result<_, _>>()
                     .map_err(|e| {
-                        at.error("ca", format!("`ca` = {} is not PEM: {e}", ca_path.display()))
+                        at.error(
+                            "ca",
+                            format!("`ca` = {} is not PEM: {e}", ca_path.display()),
+                        )
                     })?;
             if roots.is_empty() {
                 return Err(at.error(
@@ -305,7 +309,9 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
                 "mtls_client.auth",
                 "`mtls_client.auth` must be `tls_client_auth`",
             )
-            .hint("[mtls_client] is the tls_client_auth client used when [client] is private_key_jwt"));
+            .hint(
+                "[mtls_client] is the tls_client_auth client used when [client] is private_key_jwt",
+            ));
     }
     let client_ca = match &file.client_ca {
         Some(ca) => Some(ClientCa {
@@ -379,8 +385,11 @@ fn load_client(
             .hint("write the client_id the server registered for this client"));
     }
     let auth = AuthMethod::parse(&c.auth).ok_or_else(|| {
-        at.error(&key("auth"), format!("unknown `{section}.auth` = `{}`", c.auth))
-            .hint("valid choices: private_key_jwt, tls_client_auth")
+        at.error(
+            &key("auth"),
+            format!("unknown `{section}.auth` = `{}`", c.auth),
+        )
+        .hint("valid choices: private_key_jwt, tls_client_auth")
     })?;
     let audience = match c.audience.as_deref().unwrap_or("issuer") {
         "issuer" => Audience::Issuer,
@@ -435,7 +444,10 @@ fn load_client(
     let signing = match (auth, &c.signing_key, &c.signing_kid) {
         (AuthMethod::PrivateKeyJwt, Some(_), Some(kid)) if kid.trim().is_empty() => {
             return Err(at
-                .error(&key("signing_kid"), format!("`{section}.signing_kid` is empty"))
+                .error(
+                    &key("signing_kid"),
+                    format!("`{section}.signing_kid` is empty"),
+                )
                 .hint("write the `kid` of the signing key in your registered JWKS"));
         }
         (AuthMethod::PrivateKeyJwt, Some(signing), Some(kid)) => {
@@ -455,7 +467,9 @@ fn load_client(
                     &key("auth"),
                     format!("`{section}` uses private_key_jwt but has no `signing_key`"),
                 )
-                .hint("add signing_key = \"path/to/signing.key\" (the key registered in your JWKS)"));
+                .hint(
+                    "add signing_key = \"path/to/signing.key\" (the key registered in your JWKS)",
+                ));
         }
         (AuthMethod::PrivateKeyJwt, Some(_), None) => {
             return Err(at
@@ -511,7 +525,8 @@ mod tests {
             Path::new("/nonexistent/t.toml"),
             &[],
             LoadOptions::default(),
-        ).unwrap_err();
+        )
+        .unwrap_err();
         assert!(
             err.message.contains("`client.transport_cert`"),
             "{}",
@@ -527,19 +542,26 @@ mod tests {
     #[test]
     fn a_wrong_type_names_the_key_and_an_override_names_its_variable() {
         let text = "discovery = \"https://as.example/.well-known/openid-configuration\"\ntimeout_secs = \"three\"\n[client]\nclient_id = \"x\"\nauth = \"tls_client_auth\"\ntransport_cert = \"a.pem\"\ntransport_key = \"a.key\"\n";
-        let err = parse_target(text, Path::new("t.toml"), &[], LoadOptions::default())
-            .unwrap_err();
+        let err = parse_target(text, Path::new("t.toml"), &[], LoadOptions::default()).unwrap_err();
         assert_eq!(
             err.render().lines().next(),
-            Some("error: t.toml:2:16: `timeout_secs` must be a whole number (without quotes), found string \"three\"")
+            Some(
+                "error: t.toml:2:16: `timeout_secs` must be a whole number (without quotes), found string \"three\""
+            )
         );
         let fixed = text.replace("\"three\"", "3");
-        let env = vec![(
-            "OFPC_TOKEN_ENDPOINT".to_string(),
-            "https://127.0.0.1:99999/token".to_string(),
-        ), ("OFPC_ISSUER".to_string(), "https://127.0.0.1".to_string())];
+        let env = vec![
+            (
+                "OFPC_TOKEN_ENDPOINT".to_string(),
+                "https://127.0.0.1:99999/token".to_string(),
+            ),
+            ("OFPC_ISSUER".to_string(), "https://127.0.0.1".to_string()),
+        ];
         let err = parse_target(
-            &fixed.replace("discovery = \"https://as.example/.well-known/openid-configuration\"\n", ""),
+            &fixed.replace(
+                "discovery = \"https://as.example/.well-known/openid-configuration\"\n",
+                "",
+            ),
             Path::new("t.toml"),
             &env,
             LoadOptions::default(),
@@ -554,8 +576,7 @@ mod tests {
     #[test]
     fn a_section_without_auth_is_named() {
         let text = "discovery = \"https://as.example/.well-known/openid-configuration\"\n[client]\nclient_id = \"x\"\ntransport_cert = \"a.pem\"\ntransport_key = \"a.key\"\n";
-        let err = parse_target(text, Path::new("t.toml"), &[], LoadOptions::default())
-            .unwrap_err();
+        let err = parse_target(text, Path::new("t.toml"), &[], LoadOptions::default()).unwrap_err();
         assert_eq!(
             err.render().lines().next(),
             Some("error: t.toml:2:1: `[client]` has no `auth`")
@@ -584,8 +605,8 @@ mod tests {
             ),
         ];
         for (text, first) in cases {
-            let err = parse_target(&text, Path::new("t.toml"), &[], LoadOptions::default())
-                .unwrap_err();
+            let err =
+                parse_target(&text, Path::new("t.toml"), &[], LoadOptions::default()).unwrap_err();
             assert_eq!(err.render().lines().next(), Some(first), "{text}");
         }
     }

@@ -207,11 +207,16 @@ mod tests {
             client: Client,
         }
         let root = DeTable::parse(text).unwrap();
-        let err = <File as serde::Deserialize>::deserialize(toml::de::Deserializer::from(
-            root.clone(),
-        ))
-        .unwrap_err();
-        let err = from_toml_in(&err, text, root.get_ref(), Path::new("t.toml"), "target file");
+        let err =
+            <File as serde::Deserialize>::deserialize(toml::de::Deserializer::from(root.clone()))
+                .unwrap_err();
+        let err = from_toml_in(
+            &err,
+            text,
+            root.get_ref(),
+            Path::new("t.toml"),
+            "target file",
+        );
         assert_eq!(
             err.render(),
             "error: t.toml:3:13: `client.client_id` must be a whole number (without quotes), found string \"a\"\n  hint: write `client.client_id` as a whole number (without quotes)"

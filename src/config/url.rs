@@ -32,7 +32,9 @@ impl UrlError {
                 "remove the `user@` part: credentials go in [client], never in a URL"
             }
             UrlError::BadPort(_) => "leave the port out for 443, or write a number from 1 to 65535",
-            UrlError::BadHost(_) => "write a DNS name, an IPv4 address or an IPv6 address in [brackets]",
+            UrlError::BadHost(_) => {
+                "write a DNS name, an IPv4 address or an IPv6 address in [brackets]"
+            }
             UrlError::Fragment(_) => {
                 "remove the `#...` part: an endpoint URL has no fragment (RFC 6749 §3.1.2, RFC 8414 §2)"
             }
@@ -122,7 +124,10 @@ mod tests {
 
     #[test]
     fn accepts_what_the_transport_reaches() {
-        assert_eq!(check_https("https://as.example/token"), parts("as.example", 443));
+        assert_eq!(
+            check_https("https://as.example/token"),
+            parts("as.example", 443)
+        );
         assert_eq!(
             check_https("https://127.0.0.1:8443/t?x=1"),
             parts("127.0.0.1", 8443)

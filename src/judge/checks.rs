@@ -820,7 +820,10 @@ mod tests {
         let errors = vec!["invalid_client".to_string()];
         let r = resp(400, &[("content-type", "application/json")], "not json");
         let checks = judge_step(&input(Expect::Rejected, &errors, &r));
-        let json = checks.iter().find(|c| c.id == "err-json").expect("err-json");
+        let json = checks
+            .iter()
+            .find(|c| c.id == "err-json")
+            .expect("err-json");
         assert_eq!(json.status, CheckStatus::Fail);
         assert_eq!(
             json.actual,

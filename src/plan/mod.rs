@@ -59,10 +59,7 @@ impl Filters {
         };
         let shown: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
         let message = if only_hits {
-            format!(
-                "{flag} {} leaves no scenario to run",
-                shown.join(" ")
-            )
+            format!("{flag} {} leaves no scenario to run", shown.join(" "))
         } else {
             format!("{flag} {} selects no scenario", shown.join(" "))
         };
@@ -71,9 +68,8 @@ impl Filters {
         if !only_hits && !nearest.is_empty() {
             err = err.hint(format!("nearest ids: {}", nearest.join(", ")));
         }
-        Err(err.hint(
-            "`ofpc list` shows every scenario id; patterns are globs, e.g. --only 'jwt-*'",
-        ))
+        Err(err
+            .hint("`ofpc list` shows every scenario id; patterns are globs, e.g. --only 'jwt-*'"))
     }
 
     pub fn selects(&self, id: &str) -> bool {

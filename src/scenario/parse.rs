@@ -27,8 +27,8 @@ pub const CATEGORIES: &[&str] = &[
 pub fn parse_scenario(text: &str, source: &str) -> Result<Scenario, InputError> {
     let root = DeTable::parse(text)
         .map_err(|e| toml_error::from_toml(&e, text, Path::new(source), "scenario"))?;
-    let mut scenario = Scenario::deserialize(toml::de::Deserializer::from(root.clone()))
-        .map_err(|e| {
+    let mut scenario =
+        Scenario::deserialize(toml::de::Deserializer::from(root.clone())).map_err(|e| {
             toml_error::from_toml_in(&e, text, root.get_ref(), Path::new(source), "scenario")
         })?;
     scenario.source = source.to_string();
@@ -84,17 +84,18 @@ fn validate(s: &Scenario, at: &Locator<'_>) -> Result<(), InputError> {
     if let Some(stem) = Path::new(at.source).file_stem().and_then(|f| f.to_str())
         && stem != s.id
     {
-        return Err(at.error(
-            &[Seg::Key("id")],
-            format!(
-                "scenario id `{}` differs from its file name `{stem}.toml`",
+        return Err(at
+            .error(
+                &[Seg::Key("id")],
+                format!(
+                    "scenario id `{}` differs from its file name `{stem}.toml`",
+                    s.id
+                ),
+            )
+            .hint(format!(
+                "rename the file to `{}.toml` or the id to `{stem}`",
                 s.id
-            ),
-        )
-        .hint(format!(
-            "rename the file to `{}.toml` or the id to `{stem}`",
-            s.id
-        )));
+            )));
     }
     if !CATEGORIES.contains(&s.category.as_str()) {
         let mut err = at.error(
@@ -183,15 +184,16 @@ fn validate(s: &Scenario, at: &Locator<'_>) -> Result<(), InputError> {
                 | Expect::GrantedRejectedOrRefused
         );
         if needs_errors && step.errors.is_empty() {
-            return Err(at.step_error(
-                i,
-                &["expect"],
-                format!(
-                    "step {n}: expect = \"{}\" needs `errors`, the acceptable error codes",
-                    step.expect.as_str()
-                ),
-            )
-            .hint("for example errors = [\"invalid_client\"]"));
+            return Err(at
+                .step_error(
+                    i,
+                    &["expect"],
+                    format!(
+                        "step {n}: expect = \"{}\" needs `errors`, the acceptable error codes",
+                        step.expect.as_str()
+                    ),
+                )
+                .hint("for example errors = [\"invalid_client\"]"));
         }
         if step.endpoint.is_document() != (step.expect == Expect::Metadata) {
             return Err(at.step_error(
@@ -219,14 +221,15 @@ fn validate(s: &Scenario, at: &Locator<'_>) -> Result<(), InputError> {
                 return Err(err.hint(format!("valid choices: {}", ROWS.join(", "))));
             }
             if step.tls.is_some_and(|t| t != Identity::None) {
-                return Err(at.step_error(
-                    i,
-                    &["tls"],
-                    format!(
-                        "step {n}: metadata documents are fetched without a client certificate"
-                    ),
-                )
-                .hint("remove `tls`, or write tls = \"none\""));
+                return Err(at
+                    .step_error(
+                        i,
+                        &["tls"],
+                        format!(
+                            "step {n}: metadata documents are fetched without a client certificate"
+                        ),
+                    )
+                    .hint("remove `tls`, or write tls = \"none\""));
             }
         }
         if step.probe.is_some() != (step.expect == Expect::ProbeChecks) {
@@ -264,7 +267,7 @@ fn validate(s: &Scenario, at: &Locator<'_>) -> Result<(), InputError> {
                         &["assertion", "alg"],
                         format!("step {n}: unknown assertion alg `{alg}`"),
                     )
-                .hint(format!("valid choices: {}", ALGS.join(", "))));
+                    .hint(format!("valid choices: {}", ALGS.join(", "))));
             }
         }
     }
@@ -451,11 +454,16 @@ mod tests {
 
     #[test]
     fn a_wrong_type_names_the_key() {
-        let text = GOOD.replace("expect = \"granted\"", "expect = \"granted\"\ntoken_from = \"three\"");
+        let text = GOOD.replace(
+            "expect = \"granted\"",
+            "expect = \"granted\"\ntoken_from = \"three\"",
+        );
         let err = parse_scenario(&text, "scenarios/request/x.toml").unwrap_err();
         assert_eq!(
             err.render().lines().next(),
-            Some("error: scenarios/request/x.toml:7:14: `step.1.token_from` must be a whole number (without quotes), found string \"three\"")
+            Some(
+                "error: scenarios/request/x.toml:7:14: `step.1.token_from` must be a whole number (without quotes), found string \"three\""
+            )
         );
     }
 

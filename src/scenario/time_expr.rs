@@ -89,8 +89,14 @@ mod tests {
                 "now-300sec",
                 "time expression `now-300sec` has unit `sec`; the units are s, m, h, d and y",
             ),
-            ("now+x", "time expression `now+x` has no number after the sign"),
-            ("now-", "time expression `now-` has no number after the sign"),
+            (
+                "now+x",
+                "time expression `now+x` has no number after the sign",
+            ),
+            (
+                "now-",
+                "time expression `now-` has no number after the sign",
+            ),
             (
                 "now+999999999999999999d",
                 "time expression `now+999999999999999999d` lies more than 100 years from now",
