@@ -217,7 +217,7 @@ fn target_cases() -> Vec<Case> {
         .lines(&[(2, "discovery = \"https:///.well-known/openid-configuration\"")]),
         case(
             "discovery over http",
-            "error: {file}:2:1: `discovery` = `http://127.0.0.1:PORT/.well-known/openid-configuration` not an https:// URL",
+            "error: {file}:2:1: `discovery` = `http://127.0.0.1:PORT/.well-known/openid-configuration` is not an https:// URL",
         )
         .lines(&[(2, "discovery = \"http://127.0.0.1:PORT/.well-known/openid-configuration\"")]),
         case(
@@ -276,7 +276,7 @@ fn target_cases() -> Vec<Case> {
         .lines(&[(14, "audience = \"not a url\"")]),
         case(
             "audience over http",
-            "error: {file}:14:1: `client.audience` = `http://127.0.0.1/` is neither `issuer`, `token_endpoint` nor a valid https URL: it not an https:// URL",
+            "error: {file}:14:1: `client.audience` = `http://127.0.0.1/` is neither `issuer`, `token_endpoint` nor a valid https URL: it is not an https:// URL",
         )
         .lines(&[(14, "audience = \"http://127.0.0.1/\"")]),
         case(
@@ -612,6 +612,13 @@ fn check(f: &Fixture, n: usize, c: &Case) -> Option<String> {
         .replace("{dir}", &f.dir.path().display().to_string())
         .replace("PORT", &f.port.to_string());
     let first = stderr.lines().next().unwrap_or_default();
+    // The table of bad inputs (`cargo test --test bad_input -- --nocapture` shows it).
+    println!(
+        "| {} | {} | `{}` |",
+        c.name,
+        result.status.code().unwrap_or(-1),
+        first.replace(&f.dir.path().display().to_string(), "$DIR")
+    );
     let mut problems = Vec::new();
     if result.status.code() != Some(2) {
         problems.push(format!("exit {:?}", result.status.code()));

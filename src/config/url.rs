@@ -5,7 +5,7 @@
 /// Why a URL was refused, as a fragment that reads after "`key` = `url`: ".
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
-    #[error("not an https:// URL")]
+    #[error("is not an https:// URL")]
     NotHttps,
     #[error("has no host")]
     NoHost,
@@ -157,8 +157,8 @@ mod tests {
             ),
             ("https:///.well-known/openid-configuration", "has no host"),
             ("https://:8443/x", "has no host"),
-            ("http://as.example/token", "not an https:// URL"),
-            ("as.example/token", "not an https:// URL"),
+            ("http://as.example/token", "is not an https:// URL"),
+            ("as.example/token", "is not an https:// URL"),
             (
                 "https://user:pw@as.example/",
                 "has user information (`user:pw@`) before the host",
