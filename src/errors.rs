@@ -15,6 +15,9 @@ pub struct InputError {
     pub file: Option<PathBuf>,
     /// Line and column (1-based) within `file`, if known.
     pub location: Option<(usize, usize)>,
+    /// The environment variable the value came from (`OFPC_...`), when it did not come from a
+    /// file: named instead of the file.
+    pub variable: Option<String>,
     /// One line per way to fix it.
     pub hints: Vec<String>,
 }
@@ -25,8 +28,17 @@ impl InputError {
             message: message.into(),
             file: None,
             location: None,
+            variable: None,
             hints: Vec::new(),
         }
+    }
+
+    /// The value came from this environment variable, not from the file.
+    pub fn in_variable(mut self, name: impl Into<String>) -> Self {
+        self.variable = Some(name.into());
+        self.file = None;
+        self.location = None;
+        self
     }
 
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
@@ -48,10 +60,14 @@ impl InputError {
         exit_codes::INPUT_ERROR
     }
 
-    /// The message as printed on stderr: `error: <file>:<line>:<col>: <message>` then hints.
+    /// The message as printed on stderr: `error: <file>:<line>:<col>: <message>` (or
+    /// `error: <VARIABLE>: <message>`) then hints.
     pub fn render(&self) -> String {
         let mut out = String::from("error: ");
-        if let Some(file) = &self.file {
+        if let Some(variable) = &self.variable {
+            out.push_str(variable);
+            out.push_str(": ");
+        } else if let Some(file) = &self.file {
             out.push_str(&file.display().to_string());
             if let Some((line, col)) = self.location {
                 out.push_str(&format!(":{line}:{col}"));
@@ -93,6 +109,19 @@ mod tests {
         assert_eq!(
             err.render(),
             "error: target.toml:3:1: unknown key `scpoe`\n  hint: did you mean `scope`?"
+        );
+    }
+
+    #[test]
+    fn renders_the_variable_instead_of_the_file() {
+        let err = InputError::new("`timeout_secs` must be a whole number, found `abc`")
+            .in_file("target.toml")
+            .at(3, 1)
+            .in_variable("OFPC_TIMEOUT_SECS")
+            .hint("export OFPC_TIMEOUT_SECS=15");
+        assert_eq!(
+            err.render(),
+            "error: OFPC_TIMEOUT_SECS: `timeout_secs` must be a whole number, found `abc`\n  hint: export OFPC_TIMEOUT_SECS=15"
         );
     }
 

@@ -679,7 +679,6 @@ const WARN_ONLY: &[&str] = &[
     "omit-expires-in",
     "omit-pragma",
     "read-query-params",
-    "reject-unknown-params",
     "require-client-id",
     "reuse-access-token",
     "skip-content-type-check",

@@ -920,7 +920,6 @@ fn expected_verdicts(fault: Fault) -> (&'static str, &'static str) {
         Fault::SkipTypCheck
             | Fault::RequireClientId
             | Fault::AllowLongLivedAssertion
-            | Fault::RejectUnknownParams
             | Fault::ReadQueryParams
             | Fault::IgnoreResourceParam
             | Fault::OmitPragma

@@ -5,6 +5,7 @@ mod evidence;
 mod list;
 mod mock;
 mod pki;
+pub mod preflight;
 mod report_cmd;
 mod run;
 mod token;

@@ -7,11 +7,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::cli::args::{OutputFormat, RunArgs};
-use crate::config::{Target, load_target};
+use crate::config::Target;
 use crate::errors::InputError;
 use crate::execute::{RunEvent, RunInput, run};
 use crate::mock::{MockOptions, MockServer};
-use crate::plan::{Filters, allow, plan};
+use crate::plan::{allow, plan};
 use crate::report::build::{RunFacts, assemble};
 use crate::report::model::{Report, TargetInfo, Verdict};
 use crate::report::terminal::{Style, scenario_line, summary};
@@ -29,41 +29,28 @@ pub struct RunOptions {
 }
 
 pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
-    let profile_flag = super::parse_profile(args.profile.as_deref())?;
-    let faults = super::parse_faults(&args.fault)?;
-    let scenarios = super::load_scenarios(args.scenarios.as_deref())?;
-    let filters = Filters::new(&args.only, &args.skip)?;
-    let known_ids: Vec<String> = scenarios.iter().map(|s| s.id.clone()).collect();
-    let allow_entries = args
-        .allow
-        .as_deref()
-        .map(|p| allow::load(p, &known_ids))
-        .transpose()?;
-    let baseline = args.baseline.as_deref().map(json::read).transpose()?;
-    let mut evidence = super::evidence::Evidence::prepare(&args, &scenarios)?;
+    let checked = super::preflight::preflight(&args)?;
+    let mut evidence = super::evidence::Evidence::prepare(&args, &checked.scenarios)?;
     // Every input is checked; only now is anything started or sent.
-    let (target, mock) = match &args.target {
-        Some(path) => {
-            if !faults.is_empty() {
-                return Err(InputError::new("--fault applies to the built-in mock only")
-                    .hint("leave out --target to test the mock with faults"));
-            }
-            (load_target(path, profile_flag)?, None)
-        }
+    let (target, mock) = match checked.target {
+        Some(target) => (target, None),
         None => {
             let server = MockServer::start(MockOptions {
-                faults: faults.clone(),
+                faults: checked.faults.clone(),
                 ..MockOptions::default()
             })
             .await
             .map_err(|e| InputError::new(format!("cannot start the built-in mock: {e}")))?;
-            let target = Target::from_mock(server.materials(), profile_flag.unwrap_or_default())?;
+            let target =
+                Target::from_mock(server.materials(), checked.profile.unwrap_or_default())?;
             (target, Some(server))
         }
     };
     if let Some(evidence) = &mut evidence {
         evidence.describe(&target);
     }
+    let (faults, scenarios, filters) = (checked.faults, checked.scenarios, checked.filters);
+    let (allow_entries, baseline) = (checked.allow, checked.baseline);
     let options = RunOptions {
         out: args.out.clone(),
         style: Style::detect(args.quiet || args.format == OutputFormat::Json),

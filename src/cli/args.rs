@@ -127,6 +127,10 @@ pub struct RunArgs {
     /// The signing key's certificate (PEM), copied into the bundle as `signer-cert.pem`.
     #[arg(long, value_name = "CERT.pem", requires = "sign_key")]
     pub sign_cert: Option<PathBuf>,
+    /// Send a `[client]` transport certificate that expired or is not valid yet, as it is
+    /// (to test exactly that); without it such a certificate is an input error.
+    #[arg(long)]
+    pub allow_invalid_client_cert: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -87,6 +87,86 @@ pub fn read_pem(path: &Path, key: &str, target_file: &Path) -> Result<String, In
     })
 }
 
+/// Whether a PEM holds an encrypted private key (PKCS#8 `ENCRYPTED PRIVATE KEY`, or a legacy
+/// OpenSSL `Proc-Type: 4,ENCRYPTED` block), which ofpc cannot use.
+pub fn is_encrypted_key(pem: &str) -> bool {
+    pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED")
+}
+
+fn encrypted_key_error(key: &str) -> InputError {
+    InputError::new(format!(
+        "`{key}` is an encrypted private key (ENCRYPTED PRIVATE KEY); ofpc reads only unencrypted keys"
+    ))
+    .hint("decrypt it into a file only you can read, e.g. `openssl pkcs8 -in key.enc -out key.pem`, and name that file")
+}
+
+/// Whether the certificate's key is one the transport signs with: RSA of 2048 bits or more, or
+/// EC P-256. Otherwise what it is, e.g. `an EC P-384 key`.
+pub fn unsupported_key_kind(cert_der: &[u8]) -> Option<String> {
+    use x509_parser::public_key::PublicKey;
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    let spki = cert.public_key();
+    let oid = spki.algorithm.algorithm.to_id_string();
+    match oid.as_str() {
+        // rsaEncryption
+        "1.2.840.113549.1.1.1" => match spki.parsed() {
+            Ok(PublicKey::RSA(rsa)) if rsa.key_size() < 2048 => {
+                Some(format!("an RSA key of {} bits", rsa.key_size()))
+            }
+            _ => None,
+        },
+        // id-ecPublicKey, with the curve as parameter
+        "1.2.840.10045.2.1" => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string())
+                .unwrap_or_default();
+            match curve.as_str() {
+                "1.2.840.10045.3.1.7" => None,
+                "1.3.132.0.34" => Some("an EC P-384 key".to_string()),
+                "1.3.132.0.35" => Some("an EC P-521 key".to_string()),
+                other => Some(format!("an EC key on curve {other}")),
+            }
+        }
+        "1.3.101.112" => Some("an Ed25519 key".to_string()),
+        "1.3.101.113" => Some("an Ed448 key".to_string()),
+        "1.2.840.113549.1.1.10" => Some("an RSA-PSS-only key".to_string()),
+        other => Some(format!("a key of algorithm {other}")),
+    }
+}
+
+/// Checks that the certificate is valid at `now` (seconds since the epoch); otherwise says when
+/// it was valid, e.g. `expired on 2025-01-01 00:00:00 UTC (valid 2024-01-01 ... to ...)`.
+pub fn validity_problem(cert_der: &[u8], now: i64) -> Option<String> {
+    let (_, cert) = x509_parser::parse_x509_certificate(cert_der).ok()?;
+    let validity = cert.validity();
+    let from = validity.not_before.timestamp();
+    let to = validity.not_after.timestamp();
+    let range = format!(
+        "valid from {} to {}",
+        utc(validity.not_before),
+        utc(validity.not_after)
+    );
+    if now < from {
+        Some(format!("is not valid yet ({range})"))
+    } else if now > to {
+        Some(format!("expired on {} ({range})", utc(validity.not_after)))
+    } else {
+        None
+    }
+}
+
+fn utc(t: x509_parser::time::ASN1Time) -> String {
+    t.to_datetime()
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+        ))
+        .unwrap_or_else(|_| t.to_string())
+}
+
 /// Parses certificate chain + key PEM and checks that they belong together.
 pub fn certified_key(
     cert_pem: &str,
@@ -99,6 +179,17 @@ pub fn certified_key(
     if chain.is_empty() {
         return Err(origin.error(&origin.cert_key, "holds no CERTIFICATE block".into()));
     }
+    if is_encrypted_key(key_pem.expose()) {
+        return Err(encrypted_key_error(&origin.key_key).in_file(&origin.target_file));
+    }
+    if let Some(kind) = unsupported_key_kind(chain[0].as_ref()) {
+        return Err(origin
+            .error(
+                &origin.key_key,
+                format!("is {kind}, which the transport does not support"),
+            )
+            .hint("use an RSA key of 2048 bits or more, or an EC P-256 key, for the transport certificate"));
+    }
     let key = PrivateKeyDer::from_pem_slice(key_pem.expose().as_bytes()).map_err(|e| {
         origin
             .error(&origin.key_key, format!("is not a PEM private key: {e}"))
@@ -109,10 +200,16 @@ pub fn certified_key(
         origin
             .error(
                 &origin.key_key,
-                format!(
-                    "does not match the certificate in `{}`: {e}",
-                    origin.cert_key
-                ),
+                match e {
+                    rustls::Error::InconsistentKeys(_) => format!(
+                        "does not match the certificate in `{}`: it is the key of another certificate",
+                        origin.cert_key
+                    ),
+                    other => format!(
+                        "does not match the certificate in `{}`: {other}",
+                        origin.cert_key
+                    ),
+                },
             )
             .hint("use the private key that was generated with this certificate")
     })?;
@@ -145,6 +242,9 @@ pub fn signing_key(
     use rsa::pkcs8::{DecodePrivateKey, EncodePublicKey, LineEnding};
 
     let text = pem.expose();
+    if is_encrypted_key(text) {
+        return Err(encrypted_key_error(origin_key).in_file(target_file));
+    }
     let rsa_key = rsa::PrivateKey::from_pkcs8_pem(text)
         .ok()
         .or_else(|| rsa::PrivateKey::from_pkcs1_pem(text).ok());
@@ -271,6 +371,71 @@ mod tests {
         )
         .unwrap();
         assert_eq!(signing.alg, jsonwebtoken::Algorithm::ES256);
+    }
+
+    #[test]
+    fn unsupported_keys_and_encrypted_keys_are_named() {
+        let now = time::OffsetDateTime::now_utc();
+        for (alg, kind) in [
+            (&rcgen::PKCS_ECDSA_P384_SHA384, "an EC P-384 key"),
+            (&rcgen::PKCS_ED25519, "an Ed25519 key"),
+        ] {
+            let key = rcgen::KeyPair::generate_for(alg).unwrap();
+            let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+            params.not_before = now - time::Duration::days(1);
+            params.not_after = now + time::Duration::days(1);
+            let cert = params.self_signed(&key).unwrap();
+            let err = certified_key(&cert.pem(), &Secret::new(key.serialize_pem()), &origin())
+                .unwrap_err();
+            assert_eq!(
+                err.render(),
+                format!(
+                    "error: t.toml: `client.transport_key` is {kind}, which the transport does not support\n  hint: use an RSA key of 2048 bits or more, or an EC P-256 key, for the transport certificate"
+                )
+            );
+        }
+        let rsa = issue(LeafKey::Rsa2048);
+        let encrypted =
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        let err = certified_key(
+            &rsa.cert_pem,
+            &Secret::new(encrypted.to_string()),
+            &origin(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "`client.transport_key` is an encrypted private key (ENCRYPTED PRIVATE KEY); ofpc reads only unencrypted keys"
+        );
+    }
+
+    #[test]
+    fn validity_is_told_with_dates() {
+        let ca = TestCa::generate("test CA").unwrap();
+        let t = |s: i64| time::OffsetDateTime::from_unix_timestamp(s).unwrap();
+        let cert = ca
+            .issue_client_cert_with_key(
+                &[(DnType::CommonName, "c")],
+                t(1_700_000_000),
+                t(1_800_000_000),
+                LeafKey::EcdsaP256,
+            )
+            .unwrap();
+        let der =
+            rustls_pki_types::CertificateDer::from_pem_slice(cert.cert_pem.as_bytes()).unwrap();
+        assert_eq!(validity_problem(der.as_ref(), 1_750_000_000), None);
+        assert_eq!(
+            validity_problem(der.as_ref(), 1_900_000_000).as_deref(),
+            Some(
+                "expired on 2027-01-15 08:00:00 UTC (valid from 2023-11-14 22:13:20 UTC to 2027-01-15 08:00:00 UTC)"
+            )
+        );
+        assert_eq!(
+            validity_problem(der.as_ref(), 1_600_000_000).as_deref(),
+            Some(
+                "is not valid yet (valid from 2023-11-14 22:13:20 UTC to 2027-01-15 08:00:00 UTC)"
+            )
+        );
     }
 
     #[test]

@@ -7,11 +7,15 @@ use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
 use serde::Deserialize;
 
+use toml::de::DeTable;
+
 use super::credentials::{
-    Audience, Client, CredentialOrigin, certified_key, read_pem, signing_key,
+    Audience, Client, CredentialOrigin, certified_key, read_pem, signing_key, validity_problem,
 };
+use super::origin::{Origins, apply_env};
 use super::profile::Profile;
 use super::toml_error;
+use super::url::check_https;
 use crate::errors::InputError;
 use crate::mock::{MockClient, MockMaterials};
 use crate::oauth::{AuthMethod, Secret};
@@ -174,82 +178,81 @@ fn mock_client(c: &MockClient, section: &str) -> Result<Client, InputError> {
     ))
 }
 
+/// What a caller may relax when loading a target file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// `--profile`, over the file's `profile`.
+    pub profile: Option<Profile>,
+    /// `--allow-invalid-client-cert`: send an expired or not-yet-valid transport certificate as
+    /// it is (for someone testing exactly that); otherwise it is an input error.
+    pub allow_invalid_client_cert: bool,
+}
+
 /// Reads, overrides (`OFPC_*`), parses and checks a target file. Nothing is sent.
 pub fn load_target(path: &Path, profile_override: Option<Profile>) -> Result<Target, InputError> {
+    load_target_with(
+        path,
+        LoadOptions {
+            profile: profile_override,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+/// [`load_target`] with every option.
+pub fn load_target_with(path: &Path, options: LoadOptions) -> Result<Target, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         InputError::new(format!("cannot read the target file: {e}"))
             .in_file(path)
             .hint("pass an existing file with --target, or leave --target out to test the built-in mock")
     })?;
-    let env: Vec<(String, String)> = std::env::vars()
+    let mut env: Vec<(String, String)> = std::env::vars()
         .filter(|(k, _)| k.starts_with("OFPC_"))
         .collect();
-    parse_target(&text, path, &env, profile_override)
+    env.sort();
+    parse_target(&text, path, &env, options)
 }
 
-/// Applies `OFPC_<KEY>` (top level) and `OFPC_<SECTION>_<KEY>` (client sections) overrides.
-fn apply_env(table: &mut toml::Table, env: &[(String, String)]) {
-    const SECTIONS: [&str; 3] = ["second_client", "mtls_client", "client"];
-    for (name, value) in env {
-        let Some(rest) = name.strip_prefix("OFPC_") else {
-            continue;
-        };
-        let rest = rest.to_ascii_lowercase();
-        if matches!(rest.as_str(), "target" | "out" | "log") {
-            continue;
-        }
-        let section = SECTIONS.iter().find(|s| rest.starts_with(&format!("{s}_")));
-        match section {
-            Some(section) => {
-                let key = rest[section.len() + 1..].to_string();
-                let entry = table
-                    .entry(section.to_string())
-                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-                if let toml::Value::Table(t) = entry {
-                    t.insert(key, toml::Value::String(value.clone()));
-                }
-            }
-            None => {
-                table.insert(rest, toml::Value::String(value.clone()));
-            }
-        }
-    }
-}
-
-pub fn parse_target(
-    text: &str,
+pub fn parse_target<'a>(
+    text: &'a str,
     path: &Path,
-    env: &[(String, String)],
-    profile_override: Option<Profile>,
+    env: &'a [(String, String)],
+    options: LoadOptions,
 ) -> Result<Target, InputError> {
-    let mut table: toml::Table =
-        toml::from_str(text).map_err(|e| toml_error::from_toml(&e, text, path, "target file"))?;
-    apply_env(&mut table, env);
-    let file: TargetFile = TargetFile::deserialize(toml::Value::Table(table))
-        .map_err(|e| toml_error::from_toml(&e, text, path, "target file"))?;
-    resolve(file, path, profile_override)
+    let mut root =
+        DeTable::parse(text).map_err(|e| toml_error::from_toml(&e, text, path, "target file"))?;
+    let overrides = apply_env(root.get_mut(), env, text.len())?;
+    let origins = Origins::new(path, text, root.get_ref(), &overrides);
+    let file =
+        TargetFile::deserialize(toml::de::Deserializer::from(root.clone())).map_err(|e| {
+            let by_variable = e
+                .span()
+                .and_then(|span| overrides.iter().find(|o| o.span.start == span.start));
+            match by_variable {
+                Some(o) => InputError::new(format!("`{}`: {}", o.key, e.message().trim()))
+                    .in_variable(&o.variable),
+                None => toml_error::from_toml_in(&e, text, root.get_ref(), path, "target file"),
+            }
+        })?;
+    resolve(file, &origins, options)
 }
 
-fn resolve(
-    file: TargetFile,
-    path: &Path,
-    profile_override: Option<Profile>,
-) -> Result<Target, InputError> {
+fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Target, InputError> {
+    let path = at.file();
     let base = path.parent().unwrap_or(Path::new("."));
-    let profile = match (profile_override, &file.profile) {
+    let profile = match (options.profile, &file.profile) {
         (Some(p), _) => p,
         (None, Some(name)) => Profile::parse(name).ok_or_else(|| {
-            InputError::new(format!("unknown profile `{name}`"))
-                .in_file(path)
+            at.error("profile", format!("unknown profile `{name}`"))
                 .hint(format!("valid profiles: {}", Profile::names().join(", ")))
         })?,
         (None, None) => Profile::Ofm,
     };
     let endpoints = match (&file.discovery, &file.issuer, &file.token_endpoint) {
-        (Some(url), None, None) => Endpoints::Discovery(check_url(url, "discovery", path)?),
+        (Some(url), None, None) => Endpoints::Discovery(check_url(url, "discovery", at)?),
         (None, Some(issuer), Some(token)) => Endpoints::Static {
-            issuer: check_url(issuer, "issuer", path)?,
-            token_endpoint: check_url(token, "token_endpoint", path)?,
+            issuer: check_url(issuer, "issuer", at)?,
+            token_endpoint: check_url(token, "token_endpoint", at)?,
         },
         _ => {
             return Err(InputError::new(
@@ -260,50 +263,64 @@ fn resolve(
         }
     };
     if let Some(resource) = &file.resource {
-        check_url(resource, "resource", path)?;
+        check_url(resource, "resource", at)?;
     }
+    let connect_timeout = seconds(file.connect_timeout_secs, 5, "connect_timeout_secs", at)?;
+    let timeout = seconds(file.timeout_secs, 15, "timeout_secs", at)?;
     let extra_roots = match &file.ca {
         Some(ca) => {
             let ca_path = base.join(ca);
-            let pem = read_pem(&ca_path, "ca", path)?;
+            let pem = read_pem(&ca_path, "ca", path).map_err(|e| at.place(e, "ca"))?;
             let roots: Vec<CertificateDer<'static>> =
                 CertificateDer::pem_slice_iter(pem.as_bytes())
                     .collect::<Result<_, _>>()
                     .map_err(|e| {
-                        InputError::new(format!("`ca` = {} is not PEM: {e}", ca_path.display()))
-                            .in_file(path)
+                        at.error(
+                            "ca",
+                            format!("`ca` = {} is not PEM: {e}", ca_path.display()),
+                        )
                     })?;
             if roots.is_empty() {
-                return Err(InputError::new(format!(
-                    "`ca` = {} holds no CERTIFICATE block",
-                    ca_path.display()
-                ))
-                .in_file(path));
+                return Err(at.error(
+                    "ca",
+                    format!("`ca` = {} holds no CERTIFICATE block", ca_path.display()),
+                ));
             }
             roots
         }
         None => Vec::new(),
     };
-    let client = load_client(&file.client, "client", base, path)?;
+    let client = load_client(&file.client, "client", base, at, options)?;
     let second_client = file
         .second_client
         .as_ref()
-        .map(|c| load_client(c, "second_client", base, path))
+        .map(|c| load_client(c, "second_client", base, at, options))
         .transpose()?;
     let mtls_client = file
         .mtls_client
         .as_ref()
-        .map(|c| load_client(c, "mtls_client", base, path))
+        .map(|c| load_client(c, "mtls_client", base, at, options))
         .transpose()?;
     if let Some(m) = &mtls_client
         && m.auth != AuthMethod::TlsClientAuth
     {
-        return Err(InputError::new("`mtls_client.auth` must be `tls_client_auth`").in_file(path));
+        return Err(at
+            .error(
+                "mtls_client.auth",
+                "`mtls_client.auth` must be `tls_client_auth`",
+            )
+            .hint(
+                "[mtls_client] is the tls_client_auth client used when [client] is private_key_jwt",
+            ));
     }
     let client_ca = match &file.client_ca {
         Some(ca) => Some(ClientCa {
-            cert_pem: read_pem(&base.join(&ca.cert), "client_ca.cert", path)?,
-            key_pem: Secret::new(read_pem(&base.join(&ca.key), "client_ca.key", path)?),
+            cert_pem: read_pem(&base.join(&ca.cert), "client_ca.cert", path)
+                .map_err(|e| at.place(e, "client_ca.cert"))?,
+            key_pem: Secret::new(
+                read_pem(&base.join(&ca.key), "client_ca.key", path)
+                    .map_err(|e| at.place(e, "client_ca.key"))?,
+            ),
         }),
         None => None,
     };
@@ -322,19 +339,34 @@ fn resolve(
         mtls_client,
         ungranted_scope: file.ungranted_scope,
         client_ca,
-        connect_timeout: Duration::from_secs(file.connect_timeout_secs.unwrap_or(5)),
-        timeout: Duration::from_secs(file.timeout_secs.unwrap_or(15)),
+        connect_timeout,
+        timeout,
     })
 }
 
-fn check_url(url: &str, key: &str, path: &Path) -> Result<String, InputError> {
-    if url.starts_with("https://") && url.len() > "https://".len() {
-        Ok(url.to_string())
-    } else {
-        Err(
-            InputError::new(format!("`{key}` must be an https:// URL, found `{url}`"))
-                .in_file(path),
-        )
+/// A timeout in whole seconds: given and above zero, or the default.
+fn seconds(
+    value: Option<u64>,
+    default: u64,
+    key: &str,
+    at: &Origins,
+) -> Result<Duration, InputError> {
+    match value {
+        None => Ok(Duration::from_secs(default)),
+        Some(0) => Err(at
+            .error(key, format!("`{key}` is 0; a timeout must be at least 1 second"))
+            .hint(format!("leave `{key}` out for the default of {default} s, or write a number of seconds above 0"))),
+        Some(n) => Ok(Duration::from_secs(n)),
+    }
+}
+
+/// Checks one URL of the target file strictly (see [`super::url`]).
+fn check_url(url: &str, key: &str, at: &Origins) -> Result<String, InputError> {
+    match check_https(url) {
+        Ok(_) => Ok(url.to_string()),
+        Err(e) => Err(at
+            .error(key, format!("`{key}` = `{url}` {e}"))
+            .hint(e.hint())),
     }
 }
 
@@ -342,57 +374,112 @@ fn load_client(
     c: &ClientFile,
     section: &str,
     base: &Path,
-    path: &Path,
+    at: &Origins,
+    options: LoadOptions,
 ) -> Result<Client, InputError> {
+    let path = at.file();
+    let key = |k: &str| format!("{section}.{k}");
+    if c.client_id.trim().is_empty() {
+        return Err(at
+            .error(&key("client_id"), format!("`{section}.client_id` is empty"))
+            .hint("write the client_id the server registered for this client"));
+    }
     let auth = AuthMethod::parse(&c.auth).ok_or_else(|| {
-        InputError::new(format!("unknown `{section}.auth` = `{}`", c.auth))
-            .in_file(path)
-            .hint("valid choices: private_key_jwt, tls_client_auth")
+        at.error(
+            &key("auth"),
+            format!("unknown `{section}.auth` = `{}`", c.auth),
+        )
+        .hint("valid choices: private_key_jwt, tls_client_auth")
     })?;
+    let audience = match c.audience.as_deref().unwrap_or("issuer") {
+        "issuer" => Audience::Issuer,
+        "token_endpoint" => Audience::TokenEndpoint,
+        url => match check_https(url) {
+            Ok(_) => Audience::Url(url.to_string()),
+            Err(e) => {
+                return Err(at
+                    .error(
+                        &key("audience"),
+                        format!("`{section}.audience` = `{url}` is neither `issuer`, `token_endpoint` nor a valid https URL: it {e}"),
+                    )
+                    .hint("write audience = \"issuer\" (the default), \"token_endpoint\", or the https URL to put in `aud`"));
+            }
+        },
+    };
     let cert_path = base.join(&c.transport_cert);
     let key_path = base.join(&c.transport_key);
-    let cert_pem = read_pem(&cert_path, &format!("{section}.transport_cert"), path)?;
-    let key_pem = Secret::new(read_pem(
-        &key_path,
-        &format!("{section}.transport_key"),
-        path,
-    )?);
+    let cert_pem = read_pem(&cert_path, &key("transport_cert"), path)
+        .map_err(|e| at.place(e, &key("transport_cert")))?;
+    let key_pem = Secret::new(
+        read_pem(&key_path, &key("transport_key"), path)
+            .map_err(|e| at.place(e, &key("transport_key")))?,
+    );
     let origin = CredentialOrigin {
         target_file: path.to_path_buf(),
-        cert_key: format!("{section}.transport_cert"),
-        key_key: format!("{section}.transport_key"),
+        cert_key: key("transport_cert"),
+        key_key: key("transport_key"),
     };
-    let identity = certified_key(&cert_pem, &key_pem, &origin)?;
+    let identity = certified_key(&cert_pem, &key_pem, &origin).map_err(|e| {
+        let which = if e.message.starts_with(&format!("`{}`", origin.cert_key)) {
+            &origin.cert_key
+        } else {
+            &origin.key_key
+        };
+        at.place(e, which)
+    })?;
+    if !options.allow_invalid_client_cert
+        && let Some(leaf) = identity.cert.first()
+        && let Some(problem) = validity_problem(
+            leaf.as_ref(),
+            time::OffsetDateTime::now_utc().unix_timestamp(),
+        )
+    {
+        return Err(at
+            .error(
+                &key("transport_cert"),
+                format!("`{section}.transport_cert` {problem}"),
+            )
+            .hint("renew the certificate, or pass --allow-invalid-client-cert to send it as it is (to test exactly that)"));
+    }
     let signing = match (auth, &c.signing_key, &c.signing_kid) {
-        (AuthMethod::PrivateKeyJwt, Some(key), Some(kid)) => {
-            let key_path = base.join(key);
-            let pem = Secret::new(read_pem(
-                &key_path,
-                &format!("{section}.signing_key"),
-                path,
-            )?);
-            Some(signing_key(
-                pem,
-                kid.clone(),
-                &format!("{section}.signing_key"),
-                path,
-            )?)
+        (AuthMethod::PrivateKeyJwt, Some(_), Some(kid)) if kid.trim().is_empty() => {
+            return Err(at
+                .error(
+                    &key("signing_kid"),
+                    format!("`{section}.signing_kid` is empty"),
+                )
+                .hint("write the `kid` of the signing key in your registered JWKS"));
+        }
+        (AuthMethod::PrivateKeyJwt, Some(signing), Some(kid)) => {
+            let key_path = base.join(signing);
+            let pem = Secret::new(
+                read_pem(&key_path, &key("signing_key"), path)
+                    .map_err(|e| at.place(e, &key("signing_key")))?,
+            );
+            Some(
+                signing_key(pem, kid.clone(), &key("signing_key"), path)
+                    .map_err(|e| at.place(e, &key("signing_key")))?,
+            )
         }
         (AuthMethod::PrivateKeyJwt, None, _) => {
-            return Err(InputError::new(format!(
-                "`{section}` uses private_key_jwt but has no `signing_key`"
-            ))
-            .in_file(path)
-            .hint("add signing_key = \"path/to/signing.key\" (the key registered in your JWKS)"));
+            return Err(at
+                .error(
+                    &key("auth"),
+                    format!("`{section}` uses private_key_jwt but has no `signing_key`"),
+                )
+                .hint(
+                    "add signing_key = \"path/to/signing.key\" (the key registered in your JWKS)",
+                ));
         }
         (AuthMethod::PrivateKeyJwt, Some(_), None) => {
-            return Err(InputError::new(format!(
-                "`{section}` uses private_key_jwt but has no `signing_kid`"
-            ))
-            .in_file(path)
-            .hint(
-                "add signing_kid = \"...\" (the `kid` of the signing key in your registered JWKS)",
-            ));
+            return Err(at
+                .error(
+                    &key("signing_key"),
+                    format!("`{section}` uses private_key_jwt but has no `signing_kid`"),
+                )
+                .hint(
+                    "add signing_kid = \"...\" (the `kid` of the signing key in your registered JWKS)",
+                ));
         }
         (AuthMethod::TlsClientAuth, _, _) => None,
     };
@@ -402,7 +489,7 @@ fn load_client(
         identity,
         signing,
         c.scope.clone().unwrap_or_else(|| "accounts".to_string()),
-        Audience::parse(c.audience.as_deref().unwrap_or("issuer")),
+        audience,
     ))
 }
 
@@ -413,7 +500,7 @@ mod tests {
     #[test]
     fn unknown_key_names_file_line_and_nearest_key() {
         let text = "discovery = \"https://as.example/.well-known/openid-configuration\"\n[client]\nclient_id = \"x\"\nauth = \"tls_client_auth\"\ntransport_cert = \"a.pem\"\ntransport_key = \"a.key\"\nscpoe = \"accounts\"\n";
-        let err = parse_target(text, Path::new("t.toml"), &[], None).unwrap_err();
+        let err = parse_target(text, Path::new("t.toml"), &[], LoadOptions::default()).unwrap_err();
         assert!(
             err.render().starts_with("error: t.toml:"),
             "{}",
@@ -433,7 +520,13 @@ mod tests {
     #[test]
     fn missing_pem_names_the_key_and_path() {
         let text = "discovery = \"https://as.example/.well-known/openid-configuration\"\n[client]\nclient_id = \"x\"\nauth = \"tls_client_auth\"\ntransport_cert = \"missing.pem\"\ntransport_key = \"missing.key\"\n";
-        let err = parse_target(text, Path::new("/nonexistent/t.toml"), &[], None).unwrap_err();
+        let err = parse_target(
+            text,
+            Path::new("/nonexistent/t.toml"),
+            &[],
+            LoadOptions::default(),
+        )
+        .unwrap_err();
         assert!(
             err.message.contains("`client.transport_cert`"),
             "{}",
@@ -447,16 +540,74 @@ mod tests {
     }
 
     #[test]
-    fn env_overrides_section_keys() {
-        let mut table: toml::Table = toml::from_str("[client]\nclient_id = \"a\"\n").unwrap();
-        apply_env(
-            &mut table,
-            &[
-                ("OFPC_CLIENT_CLIENT_ID".into(), "b".into()),
-                ("OFPC_SECOND_CLIENT_SCOPE".into(), "s".into()),
-            ],
+    fn a_wrong_type_names_the_key_and_an_override_names_its_variable() {
+        let text = "discovery = \"https://as.example/.well-known/openid-configuration\"\ntimeout_secs = \"three\"\n[client]\nclient_id = \"x\"\nauth = \"tls_client_auth\"\ntransport_cert = \"a.pem\"\ntransport_key = \"a.key\"\n";
+        let err = parse_target(text, Path::new("t.toml"), &[], LoadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.render().lines().next(),
+            Some(
+                "error: t.toml:2:16: `timeout_secs` must be a whole number (without quotes), found string \"three\""
+            )
         );
-        assert_eq!(table["client"]["client_id"].as_str(), Some("b"));
-        assert_eq!(table["second_client"]["scope"].as_str(), Some("s"));
+        let fixed = text.replace("\"three\"", "3");
+        let env = vec![
+            (
+                "OFPC_TOKEN_ENDPOINT".to_string(),
+                "https://127.0.0.1:99999/token".to_string(),
+            ),
+            ("OFPC_ISSUER".to_string(), "https://127.0.0.1".to_string()),
+        ];
+        let err = parse_target(
+            &fixed.replace(
+                "discovery = \"https://as.example/.well-known/openid-configuration\"\n",
+                "",
+            ),
+            Path::new("t.toml"),
+            &env,
+            LoadOptions::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.render(),
+            "error: OFPC_TOKEN_ENDPOINT: `token_endpoint` = `https://127.0.0.1:99999/token` has port `99999`, which is not a number from 1 to 65535\n  hint: leave the port out for 443, or write a number from 1 to 65535"
+        );
+    }
+
+    #[test]
+    fn a_section_without_auth_is_named() {
+        let text = "discovery = \"https://as.example/.well-known/openid-configuration\"\n[client]\nclient_id = \"x\"\ntransport_cert = \"a.pem\"\ntransport_key = \"a.key\"\n";
+        let err = parse_target(text, Path::new("t.toml"), &[], LoadOptions::default()).unwrap_err();
+        assert_eq!(
+            err.render().lines().next(),
+            Some("error: t.toml:2:1: `[client]` has no `auth`")
+        );
+    }
+
+    #[test]
+    fn empty_client_id_zero_timeout_and_bad_urls_are_refused_at_their_line() {
+        let good = "discovery = \"https://as.example/.well-known/openid-configuration\"\n[client]\nclient_id = \"x\"\nauth = \"tls_client_auth\"\ntransport_cert = \"a.pem\"\ntransport_key = \"a.key\"\n";
+        let cases = [
+            (
+                good.replace("client_id = \"x\"", "client_id = \"\""),
+                "error: t.toml:3:1: `client.client_id` is empty",
+            ),
+            (
+                format!("timeout_secs = 0\n{good}"),
+                "error: t.toml:1:1: `timeout_secs` is 0; a timeout must be at least 1 second",
+            ),
+            (
+                good.replace("https://as.example/", "https:///"),
+                "error: t.toml:1:1: `discovery` = `https:///.well-known/openid-configuration` has no host",
+            ),
+            (
+                good.replace("auth = ", "audience = \"not a url\"\nauth = "),
+                "error: t.toml:4:1: `client.audience` = `not a url` is neither `issuer`, `token_endpoint` nor a valid https URL: it contains whitespace or control characters",
+            ),
+        ];
+        for (text, first) in cases {
+            let err =
+                parse_target(&text, Path::new("t.toml"), &[], LoadOptions::default()).unwrap_err();
+            assert_eq!(err.render().lines().next(), Some(first), "{text}");
+        }
     }
 }

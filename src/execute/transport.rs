@@ -340,12 +340,58 @@ fn classify_rustls(e: &rustls::Error, during: &str) -> TransportFailure {
         ),
         rustls::Error::InvalidCertificate(reason) => TransportFailure::new(
             "tls-server-cert",
-            format!("the server's certificate was not accepted: {reason:?}"),
+            format!(
+                "the server's certificate was not accepted: {}",
+                describe_cert_error(reason)
+            ),
         ),
         other => {
             TransportFailure::new("tls-refused", format!("TLS error during {during}: {other}"))
         }
     }
+}
+
+/// A server-certificate problem in words (rustls' own text, names without Rust debug syntax).
+fn describe_cert_error(e: &rustls::CertificateError) -> String {
+    match e {
+        rustls::CertificateError::NotValidForNameContext {
+            expected,
+            presented,
+        } => {
+            let names: Vec<String> = presented.iter().map(|n| presented_name(n)).collect();
+            let expected = expected.to_str();
+            if names.is_empty() {
+                format!("it is not valid for `{expected}`: it names no host (no subjectAltName)")
+            } else {
+                format!(
+                    "it is not valid for `{expected}`: it names only {}",
+                    names.join(", ")
+                )
+            }
+        }
+        rustls::CertificateError::UnknownIssuer => {
+            "it is issued by a CA that is not trusted (add it with `ca` in the target file)"
+                .to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// `DnsName("as.example")` -> `as.example`, `IpAddress(127.0.0.1)` -> `127.0.0.1`.
+fn presented_name(debug: &str) -> String {
+    for (prefix, suffix) in [
+        ("DnsName(\"", "\")"),
+        ("IpAddress(", ")"),
+        ("UniformResourceIdentifier(\"", "\")"),
+    ] {
+        if let Some(inner) = debug
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+        {
+            return format!("`{inner}`");
+        }
+    }
+    debug.to_string()
 }
 
 fn classify_io_kind(e: &std::io::Error, during: &str) -> TransportFailure {
@@ -488,5 +534,26 @@ pub mod url_lite {
             assert_eq!(d.with_query("a=b").to_string(), "https://as.example/?a=b");
             assert!(Url::parse("ftp://x").is_err());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_cert_error;
+
+    #[test]
+    fn a_wrong_host_name_is_told_in_words() {
+        let ip = rustls_pki_types::ServerName::try_from("127.0.0.1").unwrap();
+        let err = rustls::CertificateError::NotValidForNameContext {
+            expected: ip.to_owned(),
+            presented: vec![
+                "DnsName(\"localhost\")".to_string(),
+                "IpAddress(10.0.0.1)".to_string(),
+            ],
+        };
+        assert_eq!(
+            describe_cert_error(&err),
+            "it is not valid for `127.0.0.1`: it names only `localhost`, `10.0.0.1`"
+        );
     }
 }

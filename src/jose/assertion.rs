@@ -9,10 +9,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Map, Value};
 
-use super::time_expr;
 use crate::config::SigningKey;
 use crate::oauth::Secret;
 use crate::scenario::AssertionSpec;
+use crate::scenario::time_expr;
 
 /// What the assertion is about.
 pub struct AssertionContext<'a> {

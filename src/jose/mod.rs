@@ -2,6 +2,5 @@
 
 pub mod assertion;
 pub mod inspect;
-pub mod time_expr;
 
 pub use assertion::{AssertionContext, BuiltAssertion, build_assertion};

@@ -507,7 +507,11 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         },
         json_ok,
         "application/json object",
-        media.unwrap_or_else(|| "no Content-Type".into()),
+        match media {
+            Some(m) if view.json.is_none() => format!("{m}, but the body is not a JSON object"),
+            Some(m) => m,
+            None => "no Content-Type".into(),
+        },
     );
     let code_ok = error.is_some_and(|e| {
         input.errors.iter().any(|a| a == e) && !e.is_empty() && e.chars().all(is_nqschar)
@@ -809,6 +813,22 @@ mod tests {
         assert_eq!(
             failed(&judge_step(&input(Expect::Granted, &[], &r))),
             vec!["resp-cache-control"]
+        );
+    }
+
+    #[test]
+    fn an_error_body_that_is_not_json_is_said_to_be_so() {
+        let errors = vec!["invalid_client".to_string()];
+        let r = resp(400, &[("content-type", "application/json")], "not json");
+        let checks = judge_step(&input(Expect::Rejected, &errors, &r));
+        let json = checks
+            .iter()
+            .find(|c| c.id == "err-json")
+            .expect("err-json");
+        assert_eq!(json.status, CheckStatus::Fail);
+        assert_eq!(
+            json.actual,
+            "application/json, but the body is not a JSON object"
         );
     }
 

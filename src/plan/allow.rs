@@ -32,8 +32,10 @@ pub struct AllowEntry {
 pub fn load(path: &Path, known_ids: &[String]) -> Result<Vec<AllowEntry>, InputError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::new(format!("cannot read the allow-list: {e}")).in_file(path))?;
-    let file: AllowFile =
-        toml::from_str(&text).map_err(|e| toml_error::from_toml(&e, &text, path, "allow-list"))?;
+    let root = toml::de::DeTable::parse(&text)
+        .map_err(|e| toml_error::from_toml(&e, &text, path, "allow-list"))?;
+    let file = AllowFile::deserialize(toml::de::Deserializer::from(root.clone()))
+        .map_err(|e| toml_error::from_toml_in(&e, &text, root.get_ref(), path, "allow-list"))?;
     for entry in &file.entries {
         if !known_ids.contains(&entry.id) {
             let mut err =

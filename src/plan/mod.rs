@@ -24,6 +24,9 @@ pub struct Case {
 pub struct Filters {
     only: Option<GlobSet>,
     skip: Option<GlobSet>,
+    /// The patterns as given, for messages.
+    only_patterns: Vec<String>,
+    skip_patterns: Vec<String>,
 }
 
 impl Filters {
@@ -31,7 +34,42 @@ impl Filters {
         Ok(Filters {
             only: globs(only, "--only")?,
             skip: globs(skip, "--skip")?,
+            only_patterns: only.to_vec(),
+            skip_patterns: skip.to_vec(),
         })
+    }
+
+    /// Refuses filters that leave no scenario of `ids` to run (a CI gate with a typo in
+    /// `--only` would otherwise pass green), naming the nearest ids.
+    pub fn check_selects<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> Result<(), InputError> {
+        if ids.clone().into_iter().any(|id| self.selects(id)) {
+            return Ok(());
+        }
+        let only_hits = ids
+            .clone()
+            .into_iter()
+            .any(|id| self.only.as_ref().is_none_or(|g| g.is_match(id)));
+        let (flag, patterns) = if only_hits {
+            ("--skip", &self.skip_patterns)
+        } else {
+            ("--only", &self.only_patterns)
+        };
+        let shown: Vec<String> = patterns.iter().map(|p| format!("`{p}`")).collect();
+        let message = if only_hits {
+            format!("{flag} {} leaves no scenario to run", shown.join(" "))
+        } else {
+            format!("{flag} {} selects no scenario", shown.join(" "))
+        };
+        let mut err = InputError::new(message);
+        let nearest = nearest_ids(patterns, ids);
+        if !only_hits && !nearest.is_empty() {
+            err = err.hint(format!("nearest ids: {}", nearest.join(", ")));
+        }
+        Err(err
+            .hint("`ofpc list` shows every scenario id; patterns are globs, e.g. --only 'jwt-*'"))
     }
 
     pub fn selects(&self, id: &str) -> bool {
@@ -137,4 +175,63 @@ pub fn plan(
             Case { scenario, skip }
         })
         .collect()
+}
+
+/// Up to three ids closest to any of `patterns` (glob characters ignored).
+fn nearest_ids<'a>(patterns: &[String], ids: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let bare: Vec<String> = patterns
+        .iter()
+        .map(|p| p.chars().filter(|c| !"*?[]{}!".contains(*c)).collect())
+        .collect();
+    let mut scored: Vec<(f64, &str)> = ids
+        .into_iter()
+        .map(|id| {
+            let score = bare
+                .iter()
+                .map(|b| {
+                    let prefix = id.get(..b.len().min(id.len())).unwrap_or(id);
+                    strsim::jaro_winkler(b, id).max(strsim::jaro_winkler(b, prefix))
+                })
+                .fold(0.0, f64::max);
+            (score, id)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const IDS: [&str; 4] = ["jwt-happy", "jwt-alg-none", "mtls-happy", "req-method"];
+
+    fn refusal(only: &[&str], skip: &[&str]) -> String {
+        let own = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        Filters::new(&own(only), &own(skip))
+            .unwrap()
+            .check_selects(IDS.iter().copied())
+            .map_or_else(|e| e.render(), |()| "selects".to_string())
+    }
+
+    #[test]
+    fn filters_that_select_nothing_are_refused_with_the_nearest_ids() {
+        assert_eq!(refusal(&["jwt-*"], &["jwt-happy"]), "selects");
+        assert_eq!(
+            refusal(&["jwt-hapy"], &[]),
+            "error: --only `jwt-hapy` selects no scenario\n  hint: nearest ids: jwt-happy, jwt-alg-none, mtls-happy\n  hint: `ofpc list` shows every scenario id; patterns are globs, e.g. --only 'jwt-*'"
+        );
+        assert_eq!(
+            refusal(&[""], &[]).lines().next(),
+            Some("error: --only `` selects no scenario")
+        );
+        assert_eq!(
+            refusal(&[], &["*"]),
+            "error: --skip `*` leaves no scenario to run\n  hint: `ofpc list` shows every scenario id; patterns are globs, e.g. --only 'jwt-*'"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod model;
 pub mod parse;
+pub mod time_expr;
 
 pub use model::{
     AssertionSpec, Capability, EmbeddedKey, Endpoint, Expect, HeaderSpec, Identity, KeyChoice,

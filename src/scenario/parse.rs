@@ -3,9 +3,13 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use serde::Deserialize;
+use toml::de::DeTable;
+
 use super::model::{Endpoint, Expect, Identity, Scenario};
+use super::time_expr;
 use crate::config::Profile;
-use crate::config::toml_error;
+use crate::config::toml_error::{self, Seg};
 use crate::errors::{InputError, did_you_mean};
 
 /// The categories of the catalogue (§6 of the check catalogue).
@@ -21,46 +25,81 @@ pub const CATEGORIES: &[&str] = &[
 
 /// Parses and checks one scenario file.
 pub fn parse_scenario(text: &str, source: &str) -> Result<Scenario, InputError> {
-    let mut scenario: Scenario = toml::from_str(text)
+    let root = DeTable::parse(text)
         .map_err(|e| toml_error::from_toml(&e, text, Path::new(source), "scenario"))?;
+    let mut scenario =
+        Scenario::deserialize(toml::de::Deserializer::from(root.clone())).map_err(|e| {
+            toml_error::from_toml_in(&e, text, root.get_ref(), Path::new(source), "scenario")
+        })?;
     scenario.source = source.to_string();
-    validate(&scenario, text)?;
+    let at = Locator {
+        text,
+        root: root.get_ref(),
+        source,
+    };
+    validate(&scenario, &at)?;
     Ok(scenario)
 }
 
-fn error_at(text: &str, source: &str, needle: &str, message: String) -> InputError {
-    let mut err = InputError::new(message).in_file(source);
-    if let Some(offset) = text.find(needle) {
-        let (line, col) = toml_error::line_col(text, offset);
-        err = err.at(line, col);
-    }
-    err
+/// Finds keys of the parsed file by their spans, for messages that point at the right line.
+struct Locator<'a> {
+    text: &'a str,
+    root: &'a DeTable<'a>,
+    source: &'a str,
 }
 
-fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
-    let src = s.source.as_str();
-    if let Some(stem) = Path::new(src).file_stem().and_then(|f| f.to_str())
+impl Locator<'_> {
+    /// An error at the key named by `path`, or at the nearest enclosing element that exists.
+    fn error(&self, path: &[Seg<'_>], message: String) -> InputError {
+        let mut err = InputError::new(message).in_file(self.source);
+        let found = (1..=path.len())
+            .rev()
+            .find_map(|n| toml_error::key_span(self.root, &path[..n]));
+        if let Some(span) = found {
+            let (line, col) = toml_error::line_col(self.text, span.start);
+            err = err.at(line, col);
+        }
+        err
+    }
+
+    /// An error at `keys` of step `i` (0-based).
+    fn step_error(&self, i: usize, keys: &[&str], message: String) -> InputError {
+        let mut path = vec![Seg::Key("step"), Seg::Index(i)];
+        path.extend(keys.iter().map(|k| Seg::Key(k)));
+        self.error(&path, message)
+    }
+}
+
+/// Every string in a claim value, with the index path inside arrays.
+fn claim_strings<'v>(value: &'v toml::Value, out: &mut Vec<&'v str>) {
+    match value {
+        toml::Value::String(s) => out.push(s),
+        toml::Value::Array(items) => items.iter().for_each(|v| claim_strings(v, out)),
+        toml::Value::Table(t) => t.values().for_each(|v| claim_strings(v, out)),
+        _ => {}
+    }
+}
+
+fn validate(s: &Scenario, at: &Locator<'_>) -> Result<(), InputError> {
+    if let Some(stem) = Path::new(at.source).file_stem().and_then(|f| f.to_str())
         && stem != s.id
     {
-        return Err(error_at(
-            text,
-            src,
-            "id",
-            format!(
-                "scenario id `{}` differs from its file name `{stem}.toml`",
+        return Err(at
+            .error(
+                &[Seg::Key("id")],
+                format!(
+                    "scenario id `{}` differs from its file name `{stem}.toml`",
+                    s.id
+                ),
+            )
+            .hint(format!(
+                "rename the file to `{}.toml` or the id to `{stem}`",
                 s.id
-            ),
-        )
-        .hint(format!(
-            "rename the file to `{}.toml` or the id to `{stem}`",
-            s.id
-        )));
+            )));
     }
     if !CATEGORIES.contains(&s.category.as_str()) {
-        let mut err = error_at(
-            text,
-            src,
-            "category",
+        let mut err = at.error(
+            &[Seg::Key("category")],
             format!("unknown category `{}`", s.category),
         );
         if let Some(near) = did_you_mean(&s.category, CATEGORIES.iter().copied()) {
@@ -69,38 +108,66 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
         return Err(err.hint(format!("valid choices: {}", CATEGORIES.join(", "))));
     }
     let profile_names = Profile::names();
-    let check_profile = |name: &str| -> Result<(), InputError> {
+    let check_profile = |name: &str, path: &[Seg<'_>]| -> Result<(), InputError> {
         if Profile::parse(name).is_some() {
             return Ok(());
         }
-        let mut err = error_at(text, src, name, format!("unknown profile `{name}`"));
+        let mut err = at.error(path, format!("unknown profile `{name}`"));
         if let Some(near) = did_you_mean(name, profile_names.iter().copied()) {
             err = err.hint(format!("did you mean `{near}`?"));
         }
         Err(err.hint(format!("valid choices: {}", profile_names.join(", "))))
     };
-    for p in &s.profiles {
-        check_profile(p)?;
+    for (j, p) in s.profiles.iter().enumerate() {
+        check_profile(p, &[Seg::Key("profiles"), Seg::Index(j)])?;
     }
     if s.steps.is_empty() {
-        return Err(InputError::new("a scenario needs at least one [[step]]").in_file(src));
+        return Err(InputError::new("a scenario needs at least one [[step]]")
+            .in_file(at.source)
+            .hint("add a [[step]] with at least `expect`"));
     }
     for (i, step) in s.steps.iter().enumerate() {
         let n = i + 1;
         for name in step.profile.keys() {
-            check_profile(name)?;
+            check_profile(
+                name,
+                &[
+                    Seg::Key("step"),
+                    Seg::Index(i),
+                    Seg::Key("profile"),
+                    Seg::Key(name),
+                ],
+            )?;
         }
-        for (what, from) in [
-            ("token_from", step.token_from),
-            ("assertion.reuse_from", step.assertion.reuse_from),
+        for (claim, value) in &step.assertion.claims {
+            let mut strings = Vec::new();
+            claim_strings(value, &mut strings);
+            for text in strings {
+                if let Err(e) = time_expr::offset(text) {
+                    return Err(at
+                        .step_error(
+                            i,
+                            &["assertion", "claims", claim],
+                            format!("step {n}: claim `{claim}`: {e}"),
+                        )
+                        .hint("write now, now+N or now-N with a unit s, m, h, d or y (at most 100 years), e.g. \"now-300s\""));
+                }
+            }
+        }
+        for (what, keys, from) in [
+            ("token_from", &["token_from"][..], step.token_from),
+            (
+                "assertion.reuse_from",
+                &["assertion", "reuse_from"][..],
+                step.assertion.reuse_from,
+            ),
         ] {
             if let Some(from) = from
                 && (from == 0 || from >= n)
             {
-                return Err(error_at(
-                    text,
-                    src,
-                    what,
+                return Err(at.step_error(
+                    i,
+                    keys,
                     format!(
                         "step {n}: `{what}` = {from} must name an earlier step (1..{})",
                         n - 1
@@ -117,22 +184,21 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
                 | Expect::GrantedRejectedOrRefused
         );
         if needs_errors && step.errors.is_empty() {
-            return Err(error_at(
-                text,
-                src,
-                "expect",
-                format!(
-                    "step {n}: expect = \"{}\" needs `errors`, the acceptable error codes",
-                    step.expect.as_str()
-                ),
-            )
-            .hint("for example errors = [\"invalid_client\"]"));
+            return Err(at
+                .step_error(
+                    i,
+                    &["expect"],
+                    format!(
+                        "step {n}: expect = \"{}\" needs `errors`, the acceptable error codes",
+                        step.expect.as_str()
+                    ),
+                )
+                .hint("for example errors = [\"invalid_client\"]"));
         }
         if step.endpoint.is_document() != (step.expect == Expect::Metadata) {
-            return Err(error_at(
-                text,
-                src,
-                "expect",
+            return Err(at.step_error(
+                i,
+                &["expect"],
                 format!(
                     "step {n}: `endpoint = \"discovery\"` or `\"jwks\"` goes with `expect = \"metadata\"`, and only with it"
                 ),
@@ -142,10 +208,8 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
         if step.expect == Expect::Metadata {
             use crate::judge::discovery::ROWS;
             if !ROWS.contains(&s.id.as_str()) {
-                let mut err = error_at(
-                    text,
-                    src,
-                    "id",
+                let mut err = at.error(
+                    &[Seg::Key("id")],
                     format!(
                         "step {n}: `expect = \"metadata\"` checks the catalogue row named by the scenario id, and `{}` is none",
                         s.id
@@ -157,22 +221,21 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
                 return Err(err.hint(format!("valid choices: {}", ROWS.join(", "))));
             }
             if step.tls.is_some_and(|t| t != Identity::None) {
-                return Err(error_at(
-                    text,
-                    src,
-                    "tls",
-                    format!(
-                        "step {n}: metadata documents are fetched without a client certificate"
-                    ),
-                )
-                .hint("remove `tls`, or write tls = \"none\""));
+                return Err(at
+                    .step_error(
+                        i,
+                        &["tls"],
+                        format!(
+                            "step {n}: metadata documents are fetched without a client certificate"
+                        ),
+                    )
+                    .hint("remove `tls`, or write tls = \"none\""));
             }
         }
         if step.probe.is_some() != (step.expect == Expect::ProbeChecks) {
-            return Err(error_at(
-                text,
-                src,
-                "probe",
+            return Err(at.step_error(
+                i,
+                &[if step.probe.is_some() { "probe" } else { "expect" }],
                 format!(
                     "step {n}: `probe` and expect = \"probe-checks\" go together (expect is \"{}\")",
                     step.expect.as_str()
@@ -198,13 +261,13 @@ fn validate(s: &Scenario, text: &str) -> Result<(), InputError> {
                 "HS256-public-key",
             ];
             if !ALGS.contains(&alg.as_str()) {
-                return Err(error_at(
-                    text,
-                    src,
-                    alg,
-                    format!("step {n}: unknown assertion alg `{alg}`"),
-                )
-                .hint(format!("valid choices: {}", ALGS.join(", "))));
+                return Err(at
+                    .step_error(
+                        i,
+                        &["assertion", "alg"],
+                        format!("step {n}: unknown assertion alg `{alg}`"),
+                    )
+                    .hint(format!("valid choices: {}", ALGS.join(", "))));
             }
         }
     }
@@ -341,6 +404,66 @@ mod tests {
         assert_eq!(
             err.message,
             "step 1: metadata documents are fetched without a client certificate"
+        );
+    }
+
+    #[test]
+    fn a_diagnostic_of_a_later_step_points_at_that_step() {
+        let text = "id = \"disc-tls-check\"\ntitle = \"t\"\ncategory = \"request\"\nseverity = \"fail\"\n[[step]]\nexpect = \"granted\"\n[[step]]\nexpect = \"granted\"\ntoken_from = 5\n";
+        let err = parse_scenario(text, "scenarios/request/disc-tls-check.toml").unwrap_err();
+        assert_eq!(
+            err.render(),
+            "error: scenarios/request/disc-tls-check.toml:9:1: step 2: `token_from` = 5 must name an earlier step (1..1)"
+        );
+        let meta = "id = \"disc-fetch\"\ntitle = \"tls here\"\ncategory = \"discovery\"\nseverity = \"fail\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\ntls = \"client\"\n";
+        let err = parse_scenario(meta, "scenarios/discovery/disc-fetch.toml").unwrap_err();
+        assert_eq!(err.location, Some((11, 1)), "{}", err.render());
+        assert_eq!(
+            err.message,
+            "step 2: metadata documents are fetched without a client certificate"
+        );
+    }
+
+    #[test]
+    fn broken_time_expressions_are_refused_at_load() {
+        for (expr, message) in [
+            (
+                "now+999999999999999999d",
+                "step 2: claim `exp`: time expression `now+999999999999999999d` lies more than 100 years from now",
+            ),
+            (
+                "now-300sec",
+                "step 2: claim `exp`: time expression `now-300sec` has unit `sec`; the units are s, m, h, d and y",
+            ),
+            (
+                "now-99999999999999999999s",
+                "step 2: claim `exp`: time expression `now-99999999999999999999s` lies more than 100 years from now",
+            ),
+        ] {
+            let text = format!(
+                "{GOOD}[[step]]\nexpect = \"granted\"\nassertion.claims.exp = \"{expr}\"\n"
+            );
+            let err = parse_scenario(&text, "scenarios/request/x.toml").unwrap_err();
+            assert_eq!(err.message, message);
+            assert_eq!(err.location, Some((9, 18)), "{expr}");
+        }
+        let array = format!("{GOOD}assertion.claims.aud = [\"a\", \"now+1q\"]\n");
+        let err = parse_scenario(&array, "scenarios/request/x.toml").unwrap_err();
+        assert_eq!(err.location, Some((7, 18)));
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key() {
+        let text = GOOD.replace(
+            "expect = \"granted\"",
+            "expect = \"granted\"\ntoken_from = \"three\"",
+        );
+        let err = parse_scenario(&text, "scenarios/request/x.toml").unwrap_err();
+        assert_eq!(
+            err.render().lines().next(),
+            Some(
+                "error: scenarios/request/x.toml:7:14: `step.1.token_from` must be a whole number (without quotes), found string \"three\""
+            )
         );
     }
 

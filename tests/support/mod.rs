@@ -65,12 +65,22 @@ impl Drop for Mock {
     }
 }
 
+/// Runs `ofpc` with `args`, colour off, and no `OFPC_*` variable of the test's own environment.
 pub fn ofpc(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ofpc")
+    ofpc_env(args, &[])
+}
+
+/// [`ofpc`] with these environment variables set (and only these `OFPC_*` ones).
+pub fn ofpc_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(BIN);
+    command.args(args).env("NO_COLOR", "1");
+    for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("OFPC_")) {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run ofpc")
 }
 
 pub fn text(out: &Output) -> (String, String) {
