@@ -116,8 +116,19 @@ impl ProxySettings {
         if host.is_empty() {
             return Err(fail("no host; expected http://host:port".into()));
         }
-        if authority.port_u16() == Some(0) {
-            return Err(fail("port 0 is not a port; use 1..=65535".into()));
+        if let Some((_, port)) = host_port
+            .rsplit_once(':')
+            .filter(|_| !host_port.ends_with(']'))
+        {
+            match port.parse::<u16>() {
+                Ok(0) => return Err(fail("port 0 is not a port; use 1..=65535".into())),
+                Ok(_) => {}
+                Err(_) => {
+                    return Err(fail(format!(
+                        "port `{port}` is not a number from 1 to 65535"
+                    )));
+                }
+            }
         }
         if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
             return Err(fail("a proxy URL has no path or query".into()));
@@ -225,7 +236,11 @@ mod tests {
             ("proxy:3128", "no scheme"),
             ("http://proxy:0", "port 0 is not a port"),
             ("http://proxy:3128/path", "no path or query"),
-            ("http://proxy:99999", "not a URL"),
+            (
+                "http://proxy:99999",
+                "port `99999` is not a number from 1 to 65535",
+            ),
+            ("http://proxy:3128 x", "not a URL"),
         ];
         for (value, expected) in cases {
             let err = ProxySettings::resolve(None, env(&[("HTTPS_PROXY", value)])).unwrap_err();
