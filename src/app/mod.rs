@@ -2,6 +2,7 @@
 
 mod list;
 mod mock;
+mod mock_target;
 mod report_cmd;
 mod run;
 
@@ -16,10 +17,12 @@ use crate::config::Profile;
 use crate::errors::{InputError, did_you_mean};
 use crate::exit_codes;
 use crate::mock::Fault;
-use crate::report::model::{Report, Verdict};
+use crate::model::Verdict;
+use crate::report::model::Report;
 use crate::scenario::{Scenario, catalogue};
 
 pub use mock::write_mock_target;
+pub use mock_target::mock_target;
 pub use run::{RunOptions, execute, finish_report, write_outputs};
 
 /// Entry point of the binary.
@@ -98,13 +101,13 @@ pub fn load_scenarios(extra: Option<&Path>) -> Result<Vec<Scenario>, InputError>
 pub async fn run_catalogue(
     target: crate::config::Target,
     filters: &crate::plan::Filters,
-) -> Result<crate::execute::runner::RunOutcome, InputError> {
+) -> Result<crate::run::RunOutcome, InputError> {
     let scenarios = load_scenarios(None)?;
     let profile = target.profile;
     let cases = crate::plan::plan(scenarios, &target, profile, filters);
     let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    Ok(crate::execute::run(
-        crate::execute::RunInput {
+    Ok(crate::run::run(
+        crate::run::RunInput {
             target,
             profile,
             cases,

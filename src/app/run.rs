@@ -9,13 +9,14 @@ use std::time::Instant;
 use crate::cli::args::{OutputFormat, RunArgs};
 use crate::config::{Target, load_target};
 use crate::errors::InputError;
-use crate::execute::{RunEvent, RunInput, run};
 use crate::mock::{MockOptions, MockServer};
+use crate::model::{Verdict, summarise};
 use crate::plan::{Filters, allow, plan};
 use crate::report::build::{RunFacts, assemble};
-use crate::report::model::{Report, TargetInfo, Verdict};
+use crate::report::model::{Report, TargetInfo};
 use crate::report::terminal::{Style, scenario_line, summary};
 use crate::report::{html, json, junit, markdown, write::write_atomic};
+use crate::run::{RunEvent, RunInput, run};
 use crate::snapshot::diff::diff_reports;
 use crate::snapshot::normalise::normalise;
 
@@ -56,7 +57,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
             })
             .await
             .map_err(|e| InputError::new(format!("cannot start the built-in mock: {e}")))?;
-            let target = Target::from_mock(server.materials(), profile_flag.unwrap_or_default())?;
+            let target = super::mock_target(server.materials(), profile_flag.unwrap_or_default())?;
             (target, Some(server))
         }
     };
@@ -136,14 +137,8 @@ pub async fn execute(
     let profile = target.profile;
     let style = options.style;
     let text = options.format == OutputFormat::Text;
-    let bar = (text && !style.quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(cases.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
+    let show_bar = text && !style.quiet && std::io::stderr().is_terminal();
+    let mut bar: Option<indicatif::ProgressBar> = None;
     let outcome = run(
         RunInput {
             target,
@@ -152,27 +147,32 @@ pub async fn execute(
             interrupted: interrupted.clone(),
         },
         |event| match event {
-            RunEvent::Started { notices, .. } => {
+            RunEvent::Started { total, notices } => {
                 for n in notices {
                     eprintln!("notice: {n}");
                 }
+                bar = show_bar.then(|| {
+                    let bar = indicatif::ProgressBar::new(total as u64);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    bar
+                });
             }
-            RunEvent::ScenarioFinished { result, .. } => {
+            RunEvent::ScenarioFinished { index, result } => {
                 let line = if text {
                     scenario_line(style, result)
                 } else {
                     None
                 };
                 match (&bar, line) {
-                    (Some(bar), Some(line)) => {
-                        bar.println(line);
-                        bar.inc(1);
-                    }
-                    (Some(bar), None) => bar.inc(1),
+                    (Some(bar), Some(line)) => bar.println(line),
                     (None, Some(line)) => println!("{line}"),
-                    (None, None) => {}
+                    (_, None) => {}
                 }
                 if let Some(bar) = &bar {
+                    bar.set_position(index as u64 + 1);
                     bar.set_message(result.id.clone());
                 }
             }
@@ -231,9 +231,17 @@ pub fn finish_report(
     fail_on_drift: bool,
 ) {
     if let Some(entries) = allow {
-        allow::apply(report, entries, time::OffsetDateTime::now_utc().date());
+        let failures = allow::apply(
+            &mut report.scenarios,
+            entries,
+            time::OffsetDateTime::now_utc().date(),
+        );
+        report.notices.extend(failures.iter().cloned());
+        report.run_failures.extend(failures);
+        report.summary = summarise(&report.scenarios);
     }
     if let Some(baseline) = baseline {
+        let mut drift_failures = Vec::new();
         for drift in diff_reports(baseline, report) {
             let Some(scenario) = report.scenarios.iter_mut().find(|s| s.id == drift.id) else {
                 continue;
@@ -247,20 +255,12 @@ pub fn finish_report(
                 None => format!("drift from baseline: {changes}"),
             });
             if fail_on_drift {
-                report
-                    .run_failures
-                    .push(format!("{}: drift from baseline: {changes}", drift.id));
+                drift_failures.push(format!("{}: drift from baseline: {changes}", drift.id));
             }
         }
-        if fail_on_drift {
-            let failures = report.run_failures.clone();
-            report.notices.extend(
-                failures
-                    .into_iter()
-                    .filter(|f| f.contains("drift from baseline")),
-            );
-        }
-        report.summary = crate::report::build::summarise(&report.scenarios);
+        report.notices.extend(drift_failures.iter().cloned());
+        report.run_failures.extend(drift_failures);
+        report.summary = summarise(&report.scenarios);
     }
 }
 

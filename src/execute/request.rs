@@ -246,9 +246,7 @@ pub fn build(
                                 .and_then(|c| c.signing.as_ref()),
                             now,
                         };
-                        build_assertion(&step.assertion, &ctx)
-                            .map_err(|e| e.to_string())?
-                            .jwt
+                        build_assertion(&step.assertion, &ctx).map_err(|e| e.to_string())?
                     }
                 };
                 form.push(("client_assertion_type".into(), JWT_BEARER.into()));

@@ -4,4 +4,4 @@ pub mod assertion;
 pub mod inspect;
 pub mod time_expr;
 
-pub use assertion::{AssertionContext, BuiltAssertion, build_assertion};
+pub use assertion::{AssertionContext, build_assertion};

@@ -24,7 +24,7 @@ pub use faults::Fault;
 pub use pki::{ClientPki, MockPki};
 pub use server::MockServer;
 pub use subject::subject_dn_rfc4514;
-pub use violation::{ErrorCode, Violation};
+pub use violation::Violation;
 
 /// How the mock presents itself where the standards allow several behaviours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -17,8 +17,9 @@ use super::state::{
     ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, now_unix,
 };
 use super::subject::subject_dn_rfc4514;
-use super::violation::{ErrorCode, Outcome, Violation};
+use super::violation::{Outcome, Violation};
 use super::{Fault, TokenFormat, assertion};
+use crate::model::ErrorCode;
 use crate::pki::x5t_s256;
 
 /// Largest accepted request body.
