@@ -13,7 +13,7 @@ use super::time_expr;
 use crate::config::SigningKey;
 use crate::model::AssertionAlg;
 use crate::oauth::Secret;
-use crate::scenario::AssertionSpec;
+use crate::scenario::{AssertionSpec, Placeholders};
 
 /// What the assertion is about.
 pub struct AssertionContext<'a> {
@@ -22,7 +22,7 @@ pub struct AssertionContext<'a> {
     /// The default `aud`.
     pub audience: &'a str,
     /// Placeholder values for string claims.
-    pub placeholders: &'a [(&'a str, String)],
+    pub placeholders: &'a Placeholders,
     /// The step client's own key (the default).
     pub own_key: &'a SigningKey,
     /// The scenario's main client's key (`key = "client"`).
@@ -43,20 +43,11 @@ pub enum AssertionError {
     Sign { alg: String, reason: String },
 }
 
-/// Substitutes `{name}` placeholders.
-pub fn fill(template: &str, placeholders: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in placeholders {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
 fn claim_value(value: &toml::Value, ctx: &AssertionContext<'_>) -> Value {
     match value {
         toml::Value::String(s) => match time_expr::resolve(s, ctx.now) {
             Some(t) => Value::from(t),
-            None => Value::String(fill(s, ctx.placeholders)),
+            None => Value::String(ctx.placeholders.fill(s)),
         },
         toml::Value::Integer(i) => Value::from(*i),
         toml::Value::Float(f) => Value::from(*f),
@@ -310,10 +301,12 @@ mod tests {
     #[test]
     fn valid_and_broken_assertions() {
         let key = key();
+        let mut placeholders = Placeholders::default();
+        placeholders.set("token_endpoint", "https://as.example/token");
         let ctx = AssertionContext {
             client_id: "c1",
             audience: "https://as.example",
-            placeholders: &[("token_endpoint", "https://as.example/token".into())],
+            placeholders: &placeholders,
             own_key: &key,
             main_key: None,
             second_key: None,

@@ -3,9 +3,11 @@
 pub mod catalogue;
 pub mod model;
 pub mod parse;
+pub mod placeholder;
 
 pub use model::{
     AssertionSpec, Capability, EmbeddedKey, Endpoint, Expect, HeaderSpec, Identity, KeyChoice,
     Probe, Scenario, Step, StepOverride,
 };
 pub use parse::{load_dir, parse_scenario};
+pub use placeholder::Placeholders;
