@@ -1,6 +1,5 @@
 //! `ofpc run`: plan, execute, judge, then the allow-list, the baseline, the reports, the exit code.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,10 +12,12 @@ use crate::mock::{MockOptions, MockServer};
 use crate::model::{Verdict, summarise};
 use crate::plan::{Filters, allow, plan};
 use crate::report::build::{RunFacts, assemble};
+use crate::report::json;
 use crate::report::model::{Report, TargetInfo};
-use crate::report::terminal::{Style, scenario_line, summary};
-use crate::report::{html, json, junit, markdown, write::write_atomic};
-use crate::run::{RunEvent, RunInput, run};
+use crate::report::reporter::{Event, FILE_FORMATS, JsonReporter, Reporter};
+use crate::report::terminal::{Style, TerminalReporter};
+use crate::report::write::write_atomic;
+use crate::run::{RunInput, run};
 use crate::snapshot::diff::diff_reports;
 use crate::snapshot::normalise::normalise;
 
@@ -69,7 +70,11 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
         mock: mock.is_some(),
     };
     let cases = plan(scenarios, &target, target.profile, &filters);
-    let mut report = execute(target, cases, &options).await;
+    let mut reporter: Box<dyn Reporter> = match options.format {
+        OutputFormat::Text => Box::new(TerminalReporter::new(options.style)),
+        OutputFormat::Json => Box::new(JsonReporter),
+    };
+    let mut report = execute(target, cases, &options, reporter.as_mut()).await;
     if let Some(server) = mock {
         server.shutdown().await;
     }
@@ -80,36 +85,10 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
         args.fail_on_drift,
     );
     let path = write_outputs(&report, &options.out)?;
-    match options.format {
-        OutputFormat::Json => print!("{}", json::render(&report)),
-        OutputFormat::Text => {
-            // Verdicts the allow-list and the baseline changed after the live lines were printed.
-            let changed: Vec<String> = report
-                .scenarios
-                .iter()
-                .filter(|s| matches!(s.verdict, Verdict::Drift | Verdict::KnownDeviation))
-                .filter_map(|s| {
-                    scenario_line(
-                        Style {
-                            quiet: false,
-                            ..options.style
-                        },
-                        s,
-                    )
-                })
-                .collect();
-            if !changed.is_empty() {
-                println!(
-                    "\nafter the allow-list and the baseline:\n{}",
-                    changed.join("\n")
-                );
-            }
-            for failure in &report.run_failures {
-                println!("run failure: {failure}");
-            }
-            print!("{}", summary(options.style, &report, &path));
-        }
-    }
+    reporter.handle(&Event::Finished {
+        report: &report,
+        written: &path,
+    });
     Ok(super::exit_code(&report, args.strict))
 }
 
@@ -123,6 +102,7 @@ pub async fn execute(
     target: Target,
     cases: Vec<crate::plan::Case>,
     options: &RunOptions,
+    reporter: &mut dyn Reporter,
 ) -> Report {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
@@ -135,10 +115,6 @@ pub async fn execute(
     let clock = Instant::now();
     let target_name = target.name.clone();
     let profile = target.profile;
-    let style = options.style;
-    let text = options.format == OutputFormat::Text;
-    let show_bar = text && !style.quiet && std::io::stderr().is_terminal();
-    let mut bar: Option<indicatif::ProgressBar> = None;
     let outcome = run(
         RunInput {
             target,
@@ -146,42 +122,10 @@ pub async fn execute(
             cases,
             interrupted: interrupted.clone(),
         },
-        |event| match event {
-            RunEvent::Started { total, notices } => {
-                for n in notices {
-                    eprintln!("notice: {n}");
-                }
-                bar = show_bar.then(|| {
-                    let bar = indicatif::ProgressBar::new(total as u64);
-                    bar.set_style(
-                        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                    );
-                    bar
-                });
-            }
-            RunEvent::ScenarioFinished { index, result } => {
-                let line = if text {
-                    scenario_line(style, result)
-                } else {
-                    None
-                };
-                match (&bar, line) {
-                    (Some(bar), Some(line)) => bar.println(line),
-                    (None, Some(line)) => println!("{line}"),
-                    (_, None) => {}
-                }
-                if let Some(bar) = &bar {
-                    bar.set_position(index as u64 + 1);
-                    bar.set_message(result.id.clone());
-                }
-            }
-        },
+        |event| reporter.handle(&Event::Run(event)),
     )
     .await;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    reporter.handle(&Event::RunDone);
     ctrl_c.abort();
     let finished_at = time::OffsetDateTime::now_utc();
     let run_id = format!(
@@ -268,15 +212,9 @@ pub fn finish_report(
 /// each atomically. Returns the path of report.json.
 pub fn write_outputs(report: &Report, out: &Path) -> Result<PathBuf, InputError> {
     let dir = unique_dir(out, &report.run_id);
-    let files: [(&str, String); 4] = [
-        ("junit.xml", junit::render(report)),
-        ("report.md", markdown::render(report)),
-        ("report.html", html::render(report)),
-        ("report.json", json::render(report)),
-    ];
-    for (name, text) in &files {
-        let path = dir.join(name);
-        write_atomic(&path, text.as_bytes()).map_err(|e| {
+    for format in &FILE_FORMATS {
+        let path = dir.join(format.file_name);
+        write_atomic(&path, (format.render)(report).as_bytes()).map_err(|e| {
             InputError::new(format!("cannot write {}: {e}", path.display()))
                 .hint("check that --out names a writable folder")
         })?;

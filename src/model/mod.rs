@@ -6,12 +6,14 @@
 pub mod algorithm;
 pub mod check_id;
 pub mod error_code;
+pub mod event;
 pub mod exchange;
 pub mod result;
 pub mod verdict;
 
 pub use algorithm::AssertionAlg;
 pub use error_code::ErrorCode;
+pub use event::RunEvent;
 pub use exchange::{
     CertInfo, Outcome, RequestRecord, ResponseRecord, TlsFacts, TransportFailure, TransportKind,
     TransportRecord, WireResponse,

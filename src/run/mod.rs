@@ -3,4 +3,5 @@
 
 pub mod runner;
 
-pub use runner::{RunEvent, RunInput, RunOutcome, run};
+pub use crate::model::RunEvent;
+pub use runner::{RunInput, RunOutcome, run};

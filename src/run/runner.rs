@@ -15,24 +15,12 @@ use crate::execute::transport::{Transport, TransportSettings};
 use crate::execute::{ExchangeCtx, exchange};
 use crate::judge::{JudgeInput, judge_step, scenario_verdict, server_cert_check};
 use crate::model::{
-    CheckResult, CheckStatus, Outcome, ScenarioResult, StepResult, TransportFailure,
+    CheckResult, CheckStatus, Outcome, RunEvent, ScenarioResult, StepResult, TransportFailure,
     TransportRecord, Verdict, WireResponse,
 };
 use crate::plan::{Case, missing, missing_resolved};
 use crate::scenario::{Endpoint, Expect, Probe, Scenario, Step};
 use crate::tlsprobe::{ProbeTarget, TransportCheck, run_check};
-
-/// What the terminal (or any listener) hears while the run goes on.
-pub enum RunEvent<'a> {
-    Started {
-        total: usize,
-        notices: &'a [String],
-    },
-    ScenarioFinished {
-        index: usize,
-        result: &'a ScenarioResult,
-    },
-}
 
 /// Everything a run needs.
 pub struct RunInput {
