@@ -8,6 +8,7 @@ pub mod check_id;
 pub mod error_code;
 pub mod event;
 pub mod exchange;
+mod keyword;
 pub mod result;
 pub mod verdict;
 
