@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use ofp_conformance::config::{Profile, Target};
-use ofp_conformance::execute::{RunInput, run};
+use ofp_conformance::app::mock_target;
+use ofp_conformance::config::Profile;
 use ofp_conformance::mock::{MockOptions, MockPki, MockServer};
 use ofp_conformance::plan::{Filters, plan};
+use ofp_conformance::run::{RunInput, run};
 
 /// Peak resident set size of this process, from /proc (Linux).
 fn peak_rss_kib() -> Option<u64> {
@@ -43,7 +44,7 @@ fn main() {
     let mut count = 0;
     let mut steps = 0;
     for _ in 0..runs {
-        let target = Target::from_mock(server.materials(), Profile::Ofm).expect("target");
+        let target = mock_target(server.materials(), Profile::Ofm).expect("target");
         let cases = plan(
             scenarios.clone(),
             &target,

@@ -11,11 +11,12 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use libtest_mimic::{Arguments, Failed, Trial};
+use ofp_conformance::app::mock_target;
 use ofp_conformance::config::{Endpoints, Target, load_target};
-use ofp_conformance::execute::{RunInput, run};
 use ofp_conformance::mock::{MockOptions, MockServer};
+use ofp_conformance::model::{CheckStatus, ScenarioResult, Verdict};
 use ofp_conformance::plan::{Case, Filters, plan};
-use ofp_conformance::report::model::{CheckStatus, ScenarioResult, Verdict};
+use ofp_conformance::run::{RunInput, run};
 use ofp_conformance::snapshot::normalise::normalise;
 
 fn setup(rt: &tokio::runtime::Runtime) -> Result<(Target, Option<MockServer>), String> {
@@ -28,8 +29,8 @@ fn setup(rt: &tokio::runtime::Runtime) -> Result<(Target, Option<MockServer>), S
             let server = rt
                 .block_on(MockServer::start(MockOptions::default()))
                 .map_err(|e| e.to_string())?;
-            let target = Target::from_mock(server.materials(), Default::default())
-                .map_err(|e| e.render())?;
+            let target =
+                mock_target(server.materials(), Default::default()).map_err(|e| e.render())?;
             Ok((target, Some(server)))
         }
     }

@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
+use ofp_conformance::app::mock_target;
 use ofp_conformance::config::{Endpoints, Profile, Target};
-use ofp_conformance::execute::RunOutcome;
 use ofp_conformance::mock::{Fault, MockOptions, MockPki, MockServer};
+use ofp_conformance::model::{CheckStatus, Outcome, ScenarioResult, Verdict};
 use ofp_conformance::plan::Filters;
-use ofp_conformance::report::model::{CheckStatus, Outcome, ScenarioResult, Verdict};
+use ofp_conformance::run::RunOutcome;
 
 fn pki() -> Arc<MockPki> {
     static PKI: std::sync::OnceLock<Arc<MockPki>> = std::sync::OnceLock::new();
@@ -30,7 +31,7 @@ async fn run_target(target: Target) -> RunOutcome {
 }
 
 fn target(server: &MockServer) -> Target {
-    Target::from_mock(server.materials(), Profile::Ofm).expect("mock target")
+    mock_target(server.materials(), Profile::Ofm).expect("mock target")
 }
 
 fn step_urls(r: &ScenarioResult) -> Vec<String> {

@@ -5,12 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use ofp_conformance::app::exit_code;
-use ofp_conformance::config::{Profile, Target};
+use ofp_conformance::app::mock_target;
+use ofp_conformance::config::Profile;
 use ofp_conformance::mock::{Fault, MockOptions, MockPki, MockServer};
+use ofp_conformance::model::{CheckStatus, Verdict};
 use ofp_conformance::plan::Filters;
 use ofp_conformance::report::build::{RunFacts as ReportFacts, assemble};
 use ofp_conformance::report::model::TargetInfo;
-use ofp_conformance::report::model::{CheckStatus, Verdict};
 
 /// Every scenario that must not pass when the fault is on; all others must pass.
 /// `ALL` means every scenario in the catalogue.
@@ -695,7 +696,7 @@ async fn not_passing(pki: Arc<MockPki>, faults: Vec<Fault>) -> RunFacts {
     )
     .await
     .expect("mock starts");
-    let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
+    let target = mock_target(server.materials(), Profile::Ofm).expect("mock target");
     let outcome = ofp_conformance::app::run_catalogue(target, &Filters::default())
         .await
         .expect("catalogue");
@@ -911,8 +912,7 @@ async fn aud_rows_fail_under_final_when_the_aud_check_is_skipped() {
         })
         .await
         .expect("mock starts");
-        let target =
-            Target::from_mock(server.materials(), Profile::Fapi2Final).expect("mock target");
+        let target = mock_target(server.materials(), Profile::Fapi2Final).expect("mock target");
         let only: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
         let filters = Filters::new(&only, &[]).expect("filters");
         let outcome = ofp_conformance::app::run_catalogue(target, &filters)

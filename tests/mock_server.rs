@@ -794,10 +794,11 @@ fn scenario_probe(fault: Fault) -> Option<&'static str> {
 
 /// The verdict of one catalogue scenario against `server` (profile ofm).
 async fn scenario_verdict(server: &MockServer, id: &str) -> String {
-    use ofp_conformance::config::{Profile, Target};
-    use ofp_conformance::execute::{RunInput, run};
+    use ofp_conformance::app::mock_target;
+    use ofp_conformance::config::Profile;
     use ofp_conformance::plan::{Filters, plan};
-    let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
+    use ofp_conformance::run::{RunInput, run};
+    let target = mock_target(server.materials(), Profile::Ofm).expect("mock target");
     let scenarios: Vec<_> = ofp_conformance::app::load_scenarios(None)
         .expect("catalogue")
         .into_iter()

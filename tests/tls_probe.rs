@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ofp_conformance::report::model::{CheckStatus, Severity};
+use ofp_conformance::model::{CheckStatus, Severity};
 use ofp_conformance::tlsprobe::{
     CheckOutcome, ClientHelloSpec, ProbeOutcome, ProbeTarget, TlsVersion, TransportCheck, probe,
     run_check, suites,

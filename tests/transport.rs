@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use ofp_conformance::app::mock_target;
 use ofp_conformance::config::{Endpoints, Profile, Target};
 use ofp_conformance::mock::{MockOptions, MockServer};
+use ofp_conformance::model::{Outcome, ScenarioResult, Verdict};
 use ofp_conformance::plan::Filters;
-use ofp_conformance::report::model::{Outcome, ScenarioResult, Verdict};
 use rustls_pki_types::CertificateDer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -86,7 +87,7 @@ async fn peer(kind: Peer) -> u16 {
 
 /// A mock-derived target whose token endpoint is `token_endpoint` (no discovery).
 async fn target(server: &MockServer, token_endpoint: String) -> Target {
-    let mut target = Target::from_mock(server.materials(), Profile::Ofm).expect("target");
+    let mut target = mock_target(server.materials(), Profile::Ofm).expect("target");
     target.endpoints = Endpoints::Static {
         issuer: server.materials().issuer.clone(),
         token_endpoint,

@@ -5,17 +5,18 @@
 
 use std::sync::Arc;
 
-use ofp_conformance::config::{Profile, Target};
-use ofp_conformance::execute::RunOutcome;
+use ofp_conformance::app::mock_target;
+use ofp_conformance::config::Profile;
 use ofp_conformance::mock::{MockOptions, MockPki, MockServer, TokenFormat};
+use ofp_conformance::model::{ScenarioResult, Verdict};
 use ofp_conformance::plan::Filters;
-use ofp_conformance::report::model::{ScenarioResult, Verdict};
+use ofp_conformance::run::RunOutcome;
 
 async fn run_against(pki: Arc<MockPki>, options: MockOptions) -> RunOutcome {
     let server = MockServer::start_with_pki(pki, options)
         .await
         .expect("mock starts");
-    let target = Target::from_mock(server.materials(), Profile::Ofm).expect("mock target");
+    let target = mock_target(server.materials(), Profile::Ofm).expect("mock target");
     let outcome = ofp_conformance::app::run_catalogue(target, &Filters::default())
         .await
         .expect("catalogue");
@@ -104,7 +105,7 @@ async fn profiles_judge_the_strict_mock_by_their_own_reading() {
         .expect("mock starts");
     let mut verdicts = std::collections::BTreeMap::new();
     for profile in [Profile::Fapi2Final, Profile::Fapi2Id2] {
-        let target = Target::from_mock(server.materials(), profile).expect("mock target");
+        let target = mock_target(server.materials(), profile).expect("mock target");
         let outcome = ofp_conformance::app::run_catalogue(target, &Filters::default())
             .await
             .expect("catalogue");

@@ -8,9 +8,8 @@ use crate::cli::onboard_args::DoctorArgs;
 use crate::config::{Client, Endpoints, Target, load_target};
 use crate::errors::InputError;
 use crate::execute::discovery::resolve;
-use crate::execute::transport::{
-    Transport, TransportFailure, WireRequest, WireResponse, url_lite::Url,
-};
+use crate::execute::transport::{Transport, WireRequest, url_lite::Url};
+use crate::model::{TransportFailure, TransportKind, WireResponse};
 use crate::onboard::checklist::{Checklist, Item, Status, clock_item, date_text, parse_http_date};
 use crate::onboard::hints::{REACH_HINT, SERVER_CA_HINT};
 use crate::onboard::rules::{cert_facts, days_left_finding};
@@ -269,16 +268,27 @@ async fn discovery_item(
             (item, Some(response), false)
         }
         Err(failure) => {
-            let unreachable = matches!(failure.class, "connect" | "dns" | "timeout");
+            let unreachable = matches!(
+                failure.kind,
+                TransportKind::Refused
+                    | TransportKind::Connect
+                    | TransportKind::Dns
+                    | TransportKind::ConnectTimeout
+                    | TransportKind::Timeout
+                    | TransportKind::ReadTimeout
+            );
             (unreached(url, &failure), None, unreachable)
         }
     }
 }
 
 fn unreached(url: &str, failure: &TransportFailure) -> Item {
-    let hint = match failure.class {
-        "tls-server-cert" => SERVER_CA_HINT,
-        "tls-refused" | "reset" | "closed" => {
+    let hint = match failure.kind {
+        TransportKind::ServerCert => SERVER_CA_HINT,
+        TransportKind::TlsAlert { .. }
+        | TransportKind::Tls
+        | TransportKind::Reset
+        | TransportKind::Closed => {
             "the server refused TLS even with the transport certificate: is it the registered one?"
         }
         _ => REACH_HINT,

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::mock_target::mock_target_file;
 use crate::cli::args::MockArgs;
 use crate::errors::InputError;
 use crate::exit_codes;
@@ -71,34 +72,15 @@ pub fn write_mock_target(m: &MockMaterials, dir: &Path) -> Result<PathBuf, Input
         };
         written.map_err(|e| InputError::new(format!("cannot write {}: {e}", path.display())))
     };
-    write("ca.pem", &m.ca_pem)?;
-    let mut toml = format!(
-        "# Target file for the ofpc built-in mock OFP (test credentials, generated at start).\nname = \"mock\"\nprofile = \"ofm\"\ndiscovery = \"{}\"\nresource = \"{}\"\nca = \"ca.pem\"\nungranted_scope = \"{}\"\n",
-        m.discovery_url, m.resource_url, m.ungranted_scope
+    let (file, credentials) = mock_target_file(m);
+    for (name, text) in &credentials {
+        write(name, text)?;
+    }
+    let body = toml::to_string(&file)
+        .map_err(|e| InputError::new(format!("cannot write the mock target file: {e}")))?;
+    let toml = format!(
+        "# Target file for the ofpc built-in mock OFP (test credentials, generated at start).\n{body}"
     );
-    for (section, c) in [
-        ("client", &m.client),
-        ("second_client", &m.second_client),
-        ("mtls_client", &m.mtls_client),
-    ] {
-        write(&format!("{section}.pem"), &c.cert_pem)?;
-        write(&format!("{section}.key"), &c.key_pem)?;
-        toml.push_str(&format!(
-            "\n[{section}]\nclient_id = \"{}\"\nauth = \"{}\"\ntransport_cert = \"{section}.pem\"\ntransport_key = \"{section}.key\"\nscope = \"{}\"\n",
-            c.client_id, c.auth, c.scope
-        ));
-        if let (Some(key), Some(kid)) = (&c.signing_key_pem, &c.signing_kid) {
-            write(&format!("{section}-signing.key"), key)?;
-            toml.push_str(&format!(
-                "signing_key = \"{section}-signing.key\"\nsigning_kid = \"{kid}\"\n"
-            ));
-        }
-    }
-    if let Some(key) = &m.client_ca_key_pem {
-        // The mock's CA key, so the harness can issue trusted certificates with other subjects.
-        write("client-ca.key", key)?;
-        toml.push_str("\n[client_ca]\ncert = \"ca.pem\"\nkey = \"client-ca.key\"\n");
-    }
     let path = dir.join("target.toml");
     write("target.toml", &toml)?;
     Ok(path)

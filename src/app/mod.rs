@@ -4,6 +4,7 @@ mod doctor;
 mod evidence;
 mod list;
 mod mock;
+mod mock_target;
 mod pki;
 pub mod preflight;
 mod report_cmd;
@@ -23,10 +24,12 @@ use crate::config::Profile;
 use crate::errors::{InputError, did_you_mean};
 use crate::exit_codes;
 use crate::mock::Fault;
-use crate::report::model::{Report, Verdict};
+use crate::model::Verdict;
+use crate::report::model::Report;
 use crate::scenario::{Scenario, catalogue};
 
 pub use mock::write_mock_target;
+pub use mock_target::mock_target;
 pub use run::{RunOptions, execute, finish_report, write_outputs};
 
 /// Entry point of the binary.
@@ -109,13 +112,13 @@ pub fn load_scenarios(extra: Option<&Path>) -> Result<Vec<Scenario>, InputError>
 pub async fn run_catalogue(
     target: crate::config::Target,
     filters: &crate::plan::Filters,
-) -> Result<crate::execute::runner::RunOutcome, InputError> {
+) -> Result<crate::run::RunOutcome, InputError> {
     let scenarios = load_scenarios(None)?;
     let profile = target.profile;
     let cases = crate::plan::plan(scenarios, &target, profile, filters);
     let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    Ok(crate::execute::run(
-        crate::execute::RunInput {
+    Ok(crate::run::run(
+        crate::run::RunInput {
             target,
             profile,
             cases,

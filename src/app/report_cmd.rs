@@ -1,9 +1,10 @@
 //! `ofpc report diff A B` and `ofpc report render REPORT --format ...`.
 
-use crate::cli::args::{RenderFormat, ReportCommand};
+use crate::cli::args::ReportCommand;
 use crate::errors::InputError;
 use crate::exit_codes;
-use crate::report::{html, json, junit, markdown};
+use crate::report::json;
+use crate::report::reporter::{file_format, format_names};
 use crate::snapshot::diff::{diff_reports, render_diff};
 
 pub fn report_command(cmd: ReportCommand) -> Result<u8, InputError> {
@@ -25,11 +26,11 @@ pub fn report_command(cmd: ReportCommand) -> Result<u8, InputError> {
             out,
         } => {
             let r = json::read(&report)?;
-            let text = match format {
-                RenderFormat::Html => html::render(&r),
-                RenderFormat::Md => markdown::render(&r),
-                RenderFormat::Junit => junit::render(&r),
-            };
+            let format = file_format(&format).ok_or_else(|| {
+                InputError::new(format!("unknown report format `{format}`"))
+                    .hint(format!("valid choices: {}", format_names().join(", ")))
+            })?;
+            let text = (format.render)(&r);
             match out {
                 Some(path) => {
                     crate::report::write::write_atomic(&path, text.as_bytes()).map_err(|e| {

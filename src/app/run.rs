@@ -1,6 +1,5 @@
 //! `ofpc run`: plan, execute, judge, then the allow-list, the baseline, the reports, the exit code.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,13 +8,15 @@ use std::time::Instant;
 use crate::cli::args::{OutputFormat, RunArgs};
 use crate::config::Target;
 use crate::errors::InputError;
-use crate::execute::{RunEvent, RunInput, run};
 use crate::mock::{MockOptions, MockServer};
+use crate::model::{Verdict, summarise};
 use crate::plan::{allow, plan};
 use crate::report::build::{RunFacts, assemble};
-use crate::report::model::{Report, TargetInfo, Verdict};
-use crate::report::terminal::{Style, scenario_line, summary};
-use crate::report::{html, json, junit, markdown, write::write_atomic};
+use crate::report::model::{Report, TargetInfo};
+use crate::report::reporter::{Event, FILE_FORMATS, JsonReporter, Reporter};
+use crate::report::terminal::{Style, TerminalReporter};
+use crate::report::write::write_atomic;
+use crate::run::{RunInput, run};
 use crate::snapshot::diff::diff_reports;
 use crate::snapshot::normalise::normalise;
 
@@ -42,7 +43,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
             .await
             .map_err(|e| InputError::new(format!("cannot start the built-in mock: {e}")))?;
             let target =
-                Target::from_mock(server.materials(), checked.profile.unwrap_or_default())?;
+                super::mock_target(server.materials(), checked.profile.unwrap_or_default())?;
             (target, Some(server))
         }
     };
@@ -59,7 +60,11 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
         mock: mock.is_some(),
     };
     let cases = plan(scenarios, &target, target.profile, &filters);
-    let mut report = execute(target, cases, &options).await;
+    let mut reporter: Box<dyn Reporter> = match options.format {
+        OutputFormat::Text => Box::new(TerminalReporter::new(options.style)),
+        OutputFormat::Json => Box::new(JsonReporter),
+    };
+    let mut report = execute(target, cases, &options, reporter.as_mut()).await;
     if let Some(server) = mock {
         server.shutdown().await;
     }
@@ -73,36 +78,10 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
     if let Some(evidence) = &evidence {
         evidence.write(&report, &path)?;
     }
-    match options.format {
-        OutputFormat::Json => print!("{}", json::render(&report)),
-        OutputFormat::Text => {
-            // Verdicts the allow-list and the baseline changed after the live lines were printed.
-            let changed: Vec<String> = report
-                .scenarios
-                .iter()
-                .filter(|s| matches!(s.verdict, Verdict::Drift | Verdict::KnownDeviation))
-                .filter_map(|s| {
-                    scenario_line(
-                        Style {
-                            quiet: false,
-                            ..options.style
-                        },
-                        s,
-                    )
-                })
-                .collect();
-            if !changed.is_empty() {
-                println!(
-                    "\nafter the allow-list and the baseline:\n{}",
-                    changed.join("\n")
-                );
-            }
-            for failure in &report.run_failures {
-                println!("run failure: {failure}");
-            }
-            print!("{}", summary(options.style, &report, &path));
-        }
-    }
+    reporter.handle(&Event::Finished {
+        report: &report,
+        written: &path,
+    });
     Ok(super::exit_code(&report, args.strict))
 }
 
@@ -116,6 +95,7 @@ pub async fn execute(
     target: Target,
     cases: Vec<crate::plan::Case>,
     options: &RunOptions,
+    reporter: &mut dyn Reporter,
 ) -> Report {
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
@@ -128,16 +108,6 @@ pub async fn execute(
     let clock = Instant::now();
     let target_name = target.name.clone();
     let profile = target.profile;
-    let style = options.style;
-    let text = options.format == OutputFormat::Text;
-    let bar = (text && !style.quiet && std::io::stderr().is_terminal()).then(|| {
-        let bar = indicatif::ProgressBar::new(cases.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
     let outcome = run(
         RunInput {
             target,
@@ -145,37 +115,10 @@ pub async fn execute(
             cases,
             interrupted: interrupted.clone(),
         },
-        |event| match event {
-            RunEvent::Started { notices, .. } => {
-                for n in notices {
-                    eprintln!("notice: {n}");
-                }
-            }
-            RunEvent::ScenarioFinished { result, .. } => {
-                let line = if text {
-                    scenario_line(style, result)
-                } else {
-                    None
-                };
-                match (&bar, line) {
-                    (Some(bar), Some(line)) => {
-                        bar.println(line);
-                        bar.inc(1);
-                    }
-                    (Some(bar), None) => bar.inc(1),
-                    (None, Some(line)) => println!("{line}"),
-                    (None, None) => {}
-                }
-                if let Some(bar) = &bar {
-                    bar.set_message(result.id.clone());
-                }
-            }
-        },
+        |event| reporter.handle(&Event::Run(event)),
     )
     .await;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    reporter.handle(&Event::RunDone);
     ctrl_c.abort();
     let finished_at = time::OffsetDateTime::now_utc();
     let run_id = format!(
@@ -225,9 +168,17 @@ pub fn finish_report(
     fail_on_drift: bool,
 ) {
     if let Some(entries) = allow {
-        allow::apply(report, entries, time::OffsetDateTime::now_utc().date());
+        let failures = allow::apply(
+            &mut report.scenarios,
+            entries,
+            time::OffsetDateTime::now_utc().date(),
+        );
+        report.notices.extend(failures.iter().cloned());
+        report.run_failures.extend(failures);
+        report.summary = summarise(&report.scenarios);
     }
     if let Some(baseline) = baseline {
+        let mut drift_failures = Vec::new();
         for drift in diff_reports(baseline, report) {
             let Some(scenario) = report.scenarios.iter_mut().find(|s| s.id == drift.id) else {
                 continue;
@@ -241,20 +192,12 @@ pub fn finish_report(
                 None => format!("drift from baseline: {changes}"),
             });
             if fail_on_drift {
-                report
-                    .run_failures
-                    .push(format!("{}: drift from baseline: {changes}", drift.id));
+                drift_failures.push(format!("{}: drift from baseline: {changes}", drift.id));
             }
         }
-        if fail_on_drift {
-            let failures = report.run_failures.clone();
-            report.notices.extend(
-                failures
-                    .into_iter()
-                    .filter(|f| f.contains("drift from baseline")),
-            );
-        }
-        report.summary = crate::report::build::summarise(&report.scenarios);
+        report.notices.extend(drift_failures.iter().cloned());
+        report.run_failures.extend(drift_failures);
+        report.summary = summarise(&report.scenarios);
     }
 }
 
@@ -262,15 +205,9 @@ pub fn finish_report(
 /// each atomically. Returns the path of report.json.
 pub fn write_outputs(report: &Report, out: &Path) -> Result<PathBuf, InputError> {
     let dir = unique_dir(out, &report.run_id);
-    let files: [(&str, String); 4] = [
-        ("junit.xml", junit::render(report)),
-        ("report.md", markdown::render(report)),
-        ("report.html", html::render(report)),
-        ("report.json", json::render(report)),
-    ];
-    for (name, text) in &files {
-        let path = dir.join(name);
-        write_atomic(&path, text.as_bytes()).map_err(|e| {
+    for format in &FILE_FORMATS {
+        let path = dir.join(format.file_name);
+        write_atomic(&path, (format.render)(report).as_bytes()).map_err(|e| {
             InputError::new(format!("cannot write {}: {e}", path.display()))
                 .hint("check that --out names a writable folder")
         })?;

@@ -9,8 +9,9 @@ use crate::config::Target;
 use crate::errors::InputError;
 use crate::execute::discovery::Resolved;
 use crate::execute::request::{ScenarioState, build};
-use crate::execute::transport::{Transport, TransportFailure, TransportSettings, WireResponse};
+use crate::execute::transport::{Transport, TransportSettings};
 use crate::jose::inspect::decode_parts;
+use crate::model::{TransportFailure, WireResponse};
 use crate::onboard::hints::{Diagnosis, TokenAnswer, TokenContext, diagnose};
 use crate::onboard::token_view::Answer;
 use crate::scenario::Scenario;
@@ -136,7 +137,7 @@ pub fn diagnose_sent(
     };
     let answer = match (&sent.result, answer) {
         (Err(f), _) => TokenAnswer::Transport {
-            class: f.class,
+            kind: &f.kind,
             message: &f.message,
         },
         (

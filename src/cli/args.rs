@@ -1,5 +1,6 @@
 //! The raw flags.
 
+pub use super::format::OutputFormat;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -46,33 +47,17 @@ pub enum ReportCommand {
         /// The report to compare with it.
         current: PathBuf,
     },
-    /// Render a saved report.json as html, md or junit.
+    /// Render a saved report.json as html, md, junit or json.
     Render {
         /// The report.json to render.
         report: PathBuf,
         /// Output format.
-        #[arg(long, value_enum)]
-        format: RenderFormat,
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(crate::report::reporter::format_names()))]
+        format: String,
         /// Write to this file instead of stdout.
         #[arg(long)]
         out: Option<PathBuf>,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum RenderFormat {
-    Html,
-    Md,
-    Junit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// One line per scenario and a summary (a progress bar on a terminal).
-    #[default]
-    Text,
-    /// The report as JSON on stdout, nothing else.
-    Json,
 }
 
 #[derive(Debug, clap::Args)]

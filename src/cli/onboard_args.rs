@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::args::OutputFormat;
+use super::format::OutputFormat;
 
 #[derive(Debug, Subcommand)]
 pub enum PkiCommand {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use rustls_pki_types::CertificateDer;
 use rustls_pki_types::pem::PemObject;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use toml::de::DeTable;
 
@@ -17,11 +17,10 @@ use super::profile::Profile;
 use super::toml_error;
 use super::url::check_https;
 use crate::errors::InputError;
-use crate::mock::{MockClient, MockMaterials};
 use crate::oauth::{AuthMethod, Secret};
 
-/// The target file as written (paths not yet loaded).
-#[derive(Debug, Deserialize)]
+/// The target file as written (paths not yet loaded). Serialised by `ofpc mock`.
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TargetFile {
     pub name: Option<String>,
@@ -46,7 +45,7 @@ pub struct TargetFile {
 
 /// `[client_ca]`: lets the harness issue trusted client certificates with other subjects
 /// (mtls-unregistered-cert, mtls-dn-lookalike) and trusted expired ones.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientCaFile {
     pub cert: PathBuf,
@@ -66,7 +65,7 @@ impl std::fmt::Debug for ClientCa {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientFile {
     pub client_id: String,
@@ -124,58 +123,6 @@ impl Target {
     pub fn client_for(&self, method: AuthMethod) -> Option<&Client> {
         self.clients().find(|c| c.auth == method)
     }
-
-    /// Builds the target for the built-in mock from the materials it generated.
-    pub fn from_mock(m: &MockMaterials, profile: Profile) -> Result<Target, InputError> {
-        let ca = CertificateDer::from_pem_slice(m.ca_pem.as_bytes())
-            .map_err(|e| InputError::new(format!("mock CA is not PEM: {e}")))?;
-        Ok(Target {
-            name: "mock".to_string(),
-            profile,
-            endpoints: Endpoints::Discovery(m.discovery_url.clone()),
-            resource: Some(m.resource_url.clone()),
-            extra_roots: vec![ca],
-            system_roots: false,
-            client: mock_client(&m.client, "client")?,
-            second_client: Some(mock_client(&m.second_client, "second_client")?),
-            mtls_client: Some(mock_client(&m.mtls_client, "mtls_client")?),
-            ungranted_scope: Some(m.ungranted_scope.clone()),
-            client_ca: m.client_ca_key_pem.as_ref().map(|key| ClientCa {
-                cert_pem: m.ca_pem.clone(),
-                key_pem: Secret::new(key.clone()),
-            }),
-            connect_timeout: Duration::from_secs(5),
-            timeout: Duration::from_secs(15),
-        })
-    }
-}
-
-fn mock_client(c: &MockClient, section: &str) -> Result<Client, InputError> {
-    let origin = CredentialOrigin {
-        target_file: PathBuf::from("(built-in mock)"),
-        cert_key: format!("{section}.transport_cert"),
-        key_key: format!("{section}.transport_key"),
-    };
-    let identity = certified_key(&c.cert_pem, &Secret::new(c.key_pem.clone()), &origin)?;
-    let auth = AuthMethod::parse(&c.auth)
-        .ok_or_else(|| InputError::new(format!("mock client has unknown auth `{}`", c.auth)))?;
-    let signing = match (&c.signing_key_pem, &c.signing_kid) {
-        (Some(pem), Some(kid)) => Some(signing_key(
-            Secret::new(pem.clone()),
-            kid.clone(),
-            &format!("{section}.signing_key"),
-            Path::new("(built-in mock)"),
-        )?),
-        _ => None,
-    };
-    Ok(Client::new(
-        c.client_id.clone(),
-        auth,
-        identity,
-        signing,
-        c.scope.clone(),
-        Audience::Issuer,
-    ))
 }
 
 /// What a caller may relax when loading a target file.

@@ -1,11 +1,11 @@
-//! Execution: build each step's request, send it over a fresh TLS connection with exactly the
-//! step's identity, and record the exchange.
+//! Execution (I/O only): build each step's request, send it over a fresh TLS connection with
+//! exactly the step's identity, and hand back the exchange as data. Judging is elsewhere.
 
 pub mod discovery;
+pub mod exchange;
 pub mod identities;
 pub mod redact;
 pub mod request;
-pub mod runner;
 pub mod transport;
 
-pub use runner::{RunEvent, RunInput, RunOutcome, run};
+pub use exchange::{Exchange, ExchangeCtx, exchange};

@@ -16,7 +16,7 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::report::model::TlsFacts;
+use crate::model::{TlsFacts, TransportFailure, TransportKind, WireResponse};
 
 /// Largest response body kept; the rest is dropped and the response marked truncated.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -28,41 +28,6 @@ pub struct WireRequest {
     pub url: url_lite::Url,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-}
-
-/// A response as received.
-#[derive(Debug, Clone)]
-pub struct WireResponse {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    pub truncated: bool,
-    pub tls: Option<TlsFacts>,
-    /// The server's leaf certificate (DER), over TLS.
-    pub server_cert: Option<Vec<u8>>,
-}
-
-/// Why no response arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TransportFailure {
-    /// `tls-refused`, `tls-server-cert`, `reset`, `closed`, `timeout`, `connect`, `dns`, `too-large`, `other`.
-    pub class: &'static str,
-    pub message: String,
-}
-
-impl TransportFailure {
-    fn new(class: &'static str, message: impl Into<String>) -> Self {
-        TransportFailure {
-            class,
-            message: message.into(),
-        }
-    }
-
-    /// True when the server (or its TLS terminator) refused the connection at the TLS layer:
-    /// an alert, a reset, or a close during the handshake or before any HTTP answer.
-    pub fn is_tls_refusal(&self) -> bool {
-        matches!(self.class, "tls-refused" | "reset" | "closed")
-    }
 }
 
 /// Timeouts and trust for a run.
@@ -129,7 +94,7 @@ impl Transport {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| TransportFailure::new("other", format!("TLS set-up: {e}")))?
+            .map_err(|e| TransportFailure::new(TransportKind::Build, format!("TLS set-up: {e}")))?
             .with_root_certificates(self.roots.clone());
         let mut config = match identity {
             Some(key) => builder.with_client_cert_resolver(Arc::new(FixedClientCert(key.clone()))),
@@ -154,7 +119,7 @@ impl Transport {
         match tokio::time::timeout(total, self.send_inner(request, label, identity)).await {
             Ok(result) => result,
             Err(_) => Err(TransportFailure::new(
-                "timeout",
+                TransportKind::Timeout,
                 format!("no complete answer within {} s", total.as_secs_f32()),
             )),
         }
@@ -171,7 +136,7 @@ impl Transport {
         let tcp = match tokio::time::timeout(self.settings.connect_timeout, connect).await {
             Err(_) => {
                 return Err(TransportFailure::new(
-                    "timeout",
+                    TransportKind::ConnectTimeout,
                     format!(
                         "TCP connect to {}:{} took longer than {} s",
                         url.host,
@@ -189,7 +154,10 @@ impl Transport {
         }
         let config = self.config(label, identity)?;
         let server_name = ServerName::try_from(url.host.clone()).map_err(|e| {
-            TransportFailure::new("other", format!("invalid server name `{}`: {e}", url.host))
+            TransportFailure::new(
+                TransportKind::Build,
+                format!("invalid server name `{}`: {e}", url.host),
+            )
         })?;
         let tls = TlsConnector::from(config)
             .connect(server_name, tcp)
@@ -243,7 +211,12 @@ where
     }
     let req = builder
         .body(Full::new(Bytes::from(request.body.clone())))
-        .map_err(|e| TransportFailure::new("other", format!("cannot build the request: {e}")))?;
+        .map_err(|e| {
+            TransportFailure::new(
+                TransportKind::Build,
+                format!("cannot build the request: {e}"),
+            )
+        })?;
     let response = sender
         .send_request(req)
         .await
@@ -296,16 +269,24 @@ fn classify_connect(e: &std::io::Error, url: &url_lite::Url) -> TransportFailure
     use std::io::ErrorKind;
     let what = format!("{}:{}", url.host, url.port);
     match e.kind() {
-        ErrorKind::ConnectionRefused => {
-            TransportFailure::new("connect", format!("connection to {what} refused"))
-        }
-        ErrorKind::TimedOut => {
-            TransportFailure::new("timeout", format!("connecting to {what} timed out"))
-        }
+        ErrorKind::ConnectionRefused => TransportFailure::new(
+            TransportKind::Refused,
+            format!("connection to {what} refused"),
+        ),
+        ErrorKind::TimedOut => TransportFailure::new(
+            TransportKind::ConnectTimeout,
+            format!("connecting to {what} timed out"),
+        ),
         _ if e.to_string().contains("lookup") || e.to_string().contains("resolve") => {
-            TransportFailure::new("dns", format!("cannot resolve {}: {e}", url.host))
+            TransportFailure::new(
+                TransportKind::Dns,
+                format!("cannot resolve {}: {e}", url.host),
+            )
         }
-        _ => TransportFailure::new("connect", format!("cannot connect to {what}: {e}")),
+        _ => TransportFailure::new(
+            TransportKind::Connect,
+            format!("cannot connect to {what}: {e}"),
+        ),
     }
 }
 
@@ -335,19 +316,22 @@ fn classify_chain(
 fn classify_rustls(e: &rustls::Error, during: &str) -> TransportFailure {
     match e {
         rustls::Error::AlertReceived(alert) => TransportFailure::new(
-            "tls-refused",
+            TransportKind::TlsAlert {
+                alert: format!("{alert:?}"),
+            },
             format!("TLS alert `{alert:?}` received during {during}"),
         ),
         rustls::Error::InvalidCertificate(reason) => TransportFailure::new(
-            "tls-server-cert",
+            TransportKind::ServerCert,
             format!(
                 "the server's certificate was not accepted: {}",
                 describe_cert_error(reason)
             ),
         ),
-        other => {
-            TransportFailure::new("tls-refused", format!("TLS error during {during}: {other}"))
-        }
+        other => TransportFailure::new(
+            TransportKind::Tls,
+            format!("TLS error during {during}: {other}"),
+        ),
     }
 }
 
@@ -398,15 +382,20 @@ fn classify_io_kind(e: &std::io::Error, during: &str) -> TransportFailure {
     use std::io::ErrorKind;
     match e.kind() {
         ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => {
-            TransportFailure::new("reset", format!("connection reset during {during}"))
+            TransportFailure::new(
+                TransportKind::Reset,
+                format!("connection reset during {during}"),
+            )
         }
-        ErrorKind::UnexpectedEof => {
-            TransportFailure::new("closed", format!("connection closed during {during}"))
-        }
-        ErrorKind::TimedOut => {
-            TransportFailure::new("timeout", format!("timed out during {during}"))
-        }
-        _ => TransportFailure::new("other", format!("{during}: {e}")),
+        ErrorKind::UnexpectedEof => TransportFailure::new(
+            TransportKind::Closed,
+            format!("connection closed during {during}"),
+        ),
+        ErrorKind::TimedOut => TransportFailure::new(
+            TransportKind::ReadTimeout,
+            format!("timed out during {during}"),
+        ),
+        _ => TransportFailure::new(TransportKind::Other, format!("{during}: {e}")),
     }
 }
 
@@ -420,11 +409,11 @@ fn classify_hyper(e: &hyper::Error) -> TransportFailure {
     }
     if e.is_incomplete_message() || e.is_closed() {
         return TransportFailure::new(
-            "closed",
+            TransportKind::Closed,
             "connection closed before a complete HTTP response",
         );
     }
-    TransportFailure::new("other", format!("HTTP error: {e}"))
+    TransportFailure::new(TransportKind::Other, format!("HTTP error: {e}"))
 }
 
 /// A small parsed absolute URL (scheme, host, port, path and query): enough for requests.

@@ -10,9 +10,10 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Map, Value};
 
 use crate::config::SigningKey;
+use crate::model::AssertionAlg;
 use crate::oauth::Secret;
-use crate::scenario::AssertionSpec;
 use crate::scenario::time_expr;
+use crate::scenario::{AssertionSpec, Placeholders};
 
 /// What the assertion is about.
 pub struct AssertionContext<'a> {
@@ -21,7 +22,7 @@ pub struct AssertionContext<'a> {
     /// The default `aud`.
     pub audience: &'a str,
     /// Placeholder values for string claims.
-    pub placeholders: &'a [(&'a str, String)],
+    pub placeholders: &'a Placeholders,
     /// The step client's own key (the default).
     pub own_key: &'a SigningKey,
     /// The scenario's main client's key (`key = "client"`).
@@ -30,13 +31,6 @@ pub struct AssertionContext<'a> {
     pub second_key: Option<&'a SigningKey>,
     /// Seconds since the epoch.
     pub now: i64,
-}
-
-/// A built assertion.
-#[derive(Debug, Clone)]
-pub struct BuiltAssertion {
-    pub jwt: Secret,
-    pub jti: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -49,20 +43,11 @@ pub enum AssertionError {
     Sign { alg: String, reason: String },
 }
 
-/// Substitutes `{name}` placeholders.
-pub fn fill(template: &str, placeholders: &[(&str, String)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in placeholders {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
-}
-
 fn claim_value(value: &toml::Value, ctx: &AssertionContext<'_>) -> Value {
     match value {
         toml::Value::String(s) => match time_expr::resolve(s, ctx.now) {
             Some(t) => Value::from(t),
-            None => Value::String(fill(s, ctx.placeholders)),
+            None => Value::String(ctx.placeholders.fill(s)),
         },
         toml::Value::Integer(i) => Value::from(*i),
         toml::Value::Float(f) => Value::from(*f),
@@ -96,7 +81,7 @@ fn unregistered_key() -> &'static Result<SigningKey, String> {
 pub fn build_assertion(
     spec: &AssertionSpec,
     ctx: &AssertionContext<'_>,
-) -> Result<BuiltAssertion, AssertionError> {
+) -> Result<Secret, AssertionError> {
     let mut claims = Map::new();
     claims.insert("iss".into(), Value::from(ctx.client_id));
     claims.insert("sub".into(), Value::from(ctx.client_id));
@@ -111,10 +96,6 @@ pub fn build_assertion(
     for name in &spec.remove_claims {
         claims.remove(name);
     }
-    let jti = claims
-        .get("jti")
-        .and_then(Value::as_str)
-        .map(str::to_string);
     let claims = Value::Object(claims);
 
     let attacker = spec.header.jwk == Some(crate::scenario::EmbeddedKey::Attacker);
@@ -145,14 +126,15 @@ pub fn build_assertion(
         None if attacker => ctx.own_key.kid.clone(),
         _ => key.kid.clone(),
     });
-    let alg = spec.alg.as_deref().unwrap_or(match key.alg {
-        Algorithm::ES256 => "ES256",
-        _ => "PS256",
+    let choice = spec.alg.unwrap_or(match key.alg {
+        Algorithm::ES256 => AssertionAlg::Es256,
+        _ => AssertionAlg::Ps256,
     });
+    let alg = choice.as_str();
 
-    let mut jwt = match alg {
-        "none" => unsigned(&kid, &claims),
-        "HS256-public-key" => {
+    let mut jwt = match choice {
+        AssertionAlg::None => unsigned(&kid, &claims),
+        AssertionAlg::Hs256PublicKey => {
             let public = ctx
                 .own_key
                 .public_pem
@@ -170,7 +152,8 @@ pub fn build_assertion(
                 })?;
             sign(&header, &claims, &key, alg)?
         }
-        name => {
+        _ => {
+            let name = alg;
             let algorithm: Algorithm = name.parse().map_err(|_| AssertionError::Sign {
                 alg: name.into(),
                 reason: "unknown algorithm".into(),
@@ -197,10 +180,7 @@ pub fn build_assertion(
     if spec.tamper_signature {
         jwt = tamper(&jwt);
     }
-    Ok(BuiltAssertion {
-        jwt: Secret::new(jwt),
-        jti,
-    })
+    Ok(Secret::new(jwt))
 }
 
 fn sign(
@@ -321,17 +301,19 @@ mod tests {
     #[test]
     fn valid_and_broken_assertions() {
         let key = key();
+        let mut placeholders = Placeholders::default();
+        placeholders.set("token_endpoint", "https://as.example/token");
         let ctx = AssertionContext {
             client_id: "c1",
             audience: "https://as.example",
-            placeholders: &[("token_endpoint", "https://as.example/token".into())],
+            placeholders: &placeholders,
             own_key: &key,
             main_key: None,
             second_key: None,
             now: 1_000,
         };
         let valid = build_assertion(&AssertionSpec::default(), &ctx).unwrap();
-        let (header, claims) = decode_parts(valid.jwt.expose()).unwrap();
+        let (header, claims) = decode_parts(valid.expose()).unwrap();
         assert_eq!(header["alg"], "PS256");
         assert_eq!(header["kid"], "kid-1");
         assert_eq!(claims["iss"], "c1");
@@ -339,7 +321,7 @@ mod tests {
         assert_eq!(claims["exp"], 1_060);
 
         let spec = AssertionSpec {
-            alg: Some("none".into()),
+            alg: Some(AssertionAlg::None),
             claims: [
                 (
                     "aud".to_string(),
@@ -352,13 +334,12 @@ mod tests {
             ..AssertionSpec::default()
         };
         let broken = build_assertion(&spec, &ctx).unwrap();
-        assert!(broken.jwt.expose().ends_with('.'));
-        let (header, claims) = decode_parts(broken.jwt.expose()).unwrap();
+        assert!(broken.expose().ends_with('.'));
+        let (header, claims) = decode_parts(broken.expose()).unwrap();
         assert_eq!(header["alg"], "none");
         assert_eq!(claims["aud"], "https://as.example/token");
         assert_eq!(claims["exp"], 700);
         assert!(claims.get("jti").is_none());
-        assert_eq!(broken.jti, None);
 
         let tampered = build_assertion(
             &AssertionSpec {
@@ -369,8 +350,8 @@ mod tests {
         )
         .unwrap();
         assert_ne!(
-            crate::jose::inspect::signature_part(tampered.jwt.expose()),
-            crate::jose::inspect::signature_part(valid.jwt.expose())
+            crate::jose::inspect::signature_part(tampered.expose()),
+            crate::jose::inspect::signature_part(valid.expose())
         );
 
         let embedded = build_assertion(
@@ -387,7 +368,7 @@ mod tests {
             &ctx,
         )
         .unwrap();
-        let (header, _) = decode_parts(embedded.jwt.expose()).unwrap();
+        let (header, _) = decode_parts(embedded.expose()).unwrap();
         assert_eq!(header["kid"], "kid-1");
         assert_eq!(header["typ"], "dpop+jwt");
         assert_eq!(header["jwk"]["kty"], "RSA");

@@ -3,4 +3,4 @@
 pub mod assertion;
 pub mod inspect;
 
-pub use assertion::{AssertionContext, BuiltAssertion, build_assertion};
+pub use assertion::{AssertionContext, build_assertion};

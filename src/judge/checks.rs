@@ -5,16 +5,17 @@ use serde_json::Value;
 
 use super::collect::CheckList;
 use crate::config::Profile;
-use crate::execute::transport::{TransportFailure, WireResponse};
-use crate::oauth::error_code::{is_nqschar, is_uri_char};
-use crate::report::model::{CheckResult, Severity};
+use crate::model::error_code::{is_nqschar, is_uri_char};
+use crate::model::{
+    CheckResult, ErrorCode, Severity, TransportFailure, TransportKind, WireResponse,
+};
 use crate::scenario::Expect;
 
 /// Everything a step's judgement needs.
 pub struct JudgeInput<'a> {
     pub expect: Expect,
     /// Acceptable `error` codes.
-    pub errors: &'a [String],
+    pub errors: &'a [ErrorCode],
     /// Acceptable statuses where the default rule does not apply.
     pub statuses: &'a [u16],
     /// The scenario's severity: a `warn` scenario never fails.
@@ -102,8 +103,15 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
         ),
         (Expect::NoToken, Err(f))
             if matches!(
-                f.class,
-                "connect" | "reset" | "closed" | "tls-refused" | "other"
+                f.kind,
+                TransportKind::Refused
+                    | TransportKind::Connect
+                    | TransportKind::Reset
+                    | TransportKind::Closed
+                    | TransportKind::TlsAlert { .. }
+                    | TransportKind::Tls
+                    | TransportKind::Build
+                    | TransportKind::Other
             ) =>
         {
             c.push(
@@ -514,14 +522,22 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         },
     );
     let code_ok = error.is_some_and(|e| {
-        input.errors.iter().any(|a| a == e) && !e.is_empty() && e.chars().all(is_nqschar)
+        input.errors.iter().any(|a| a.as_str() == e) && !e.is_empty() && e.chars().all(is_nqschar)
     });
     c.push(
         "err-code",
         "error code in the acceptable set",
         Severity::Fail,
         code_ok,
-        format!("one of {}", input.errors.join(", ")),
+        format!(
+            "one of {}",
+            input
+                .errors
+                .iter()
+                .map(ErrorCode::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         error.map_or("no `error` member".into(), |e| format!("`{e}`")),
     );
     if let Some(desc) = view.str_member("error_description") {
@@ -734,7 +750,7 @@ pub fn entropy_bits(token: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::model::CheckStatus;
+    use crate::model::CheckStatus;
 
     fn resp(
         status: u16,
@@ -756,7 +772,7 @@ mod tests {
 
     fn input<'a>(
         expect: Expect,
-        errors: &'a [String],
+        errors: &'a [ErrorCode],
         outcome: &'a Result<WireResponse, TransportFailure>,
     ) -> JudgeInput<'a> {
         JudgeInput {
@@ -818,7 +834,7 @@ mod tests {
 
     #[test]
     fn an_error_body_that_is_not_json_is_said_to_be_so() {
-        let errors = vec!["invalid_client".to_string()];
+        let errors = vec![ErrorCode::InvalidClient];
         let r = resp(400, &[("content-type", "application/json")], "not json");
         let checks = judge_step(&input(Expect::Rejected, &errors, &r));
         let json = checks
@@ -834,7 +850,7 @@ mod tests {
 
     #[test]
     fn invalid_client_may_be_400_or_401_but_not_403() {
-        let errors = vec!["invalid_client".to_string()];
+        let errors = vec![ErrorCode::InvalidClient];
         for (status, ok) in [(400, true), (401, true), (403, false)] {
             let r = resp(
                 status,
@@ -861,7 +877,7 @@ mod tests {
 
     #[test]
     fn a_token_where_a_rejection_was_expected_fails() {
-        let errors = vec!["invalid_client".to_string()];
+        let errors = vec![ErrorCode::InvalidClient];
         let r = resp(
             200,
             &[("content-type", "application/json")],
@@ -875,11 +891,13 @@ mod tests {
 
     #[test]
     fn tls_refusal_accepted_only_where_allowed() {
-        let refused: Result<WireResponse, TransportFailure> = Err(TransportFailure {
-            class: "tls-refused",
-            message: "alert".into(),
-        });
-        let errors = vec!["invalid_client".to_string()];
+        let refused: Result<WireResponse, TransportFailure> = Err(TransportFailure::new(
+            TransportKind::TlsAlert {
+                alert: "HandshakeFailure".into(),
+            },
+            "alert",
+        ));
+        let errors = vec![ErrorCode::InvalidClient];
         assert!(
             failed(&judge_step(&input(
                 Expect::RejectedOrRefused,
@@ -904,7 +922,7 @@ mod tests {
 
     #[test]
     fn granted_or_rejected_records_the_branch_and_judges_it() {
-        let errors = vec!["invalid_client".to_string()];
+        let errors = vec![ErrorCode::InvalidClient];
         let ok = resp(200, OK_HEADERS, TOKEN);
         let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &ok));
         assert_eq!(checks[0].id, "resp-200");
@@ -942,11 +960,13 @@ mod tests {
 
     #[test]
     fn granted_rejected_or_refused_also_records_a_tls_refusal() {
-        let errors = vec!["invalid_client".to_string()];
-        let refused: Result<WireResponse, TransportFailure> = Err(TransportFailure {
-            class: "tls-refused",
-            message: "alert".into(),
-        });
+        let errors = vec![ErrorCode::InvalidClient];
+        let refused: Result<WireResponse, TransportFailure> = Err(TransportFailure::new(
+            TransportKind::TlsAlert {
+                alert: "HandshakeFailure".into(),
+            },
+            "alert",
+        ));
         let checks = judge_step(&input(Expect::GrantedRejectedOrRefused, &errors, &refused));
         assert_eq!(checks.len(), 1);
         assert_eq!(checks[0].id, "expect-refused");
@@ -971,10 +991,10 @@ mod tests {
             vec!["err-status"]
         );
         // Other transport failures leave nothing to judge (the runner makes them an Error).
-        let reset: Result<WireResponse, TransportFailure> = Err(TransportFailure {
-            class: "timeout",
-            message: "timed out".into(),
-        });
+        let reset: Result<WireResponse, TransportFailure> = Err(TransportFailure::new(
+            TransportKind::ReadTimeout,
+            "timed out",
+        ));
         assert!(judge_step(&input(Expect::GrantedRejectedOrRefused, &errors, &reset)).is_empty());
     }
 
@@ -1002,7 +1022,7 @@ mod tests {
 
     #[test]
     fn a_401_without_challenge_fails_only_after_an_authorization_header() {
-        let errors = vec!["invalid_client".to_string()];
+        let errors = vec![ErrorCode::InvalidClient];
         let r = resp(
             401,
             &[("content-type", "application/json")],

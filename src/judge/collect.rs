@@ -1,7 +1,7 @@
 //! Collects check results for one step, capping every severity at the scenario's: a
 //! warn-severity scenario (a SHOULD-level row) never fails.
 
-use crate::report::model::{CheckResult, CheckStatus, Severity};
+use crate::model::{CheckResult, CheckStatus, Severity};
 
 pub struct CheckList {
     /// The results so far, in order.

@@ -1,62 +1,14 @@
 //! The discovery checks (check catalogue §6.2): pure functions over a fetched metadata document
-//! (status, content type, JSON), one per catalogue row, chosen by the scenario id. The
+//! (status, content type, JSON), one per catalogue row, chosen by the scenario's `metadata_check`. The
 //! disc-schema member types live in `metadata_schema.rs`, the disc-jwks key checks in `jwks.rs`.
 
 use serde_json::{Map, Value};
 
 use super::collect::CheckList;
-use crate::config::Profile;
-use crate::report::model::{CheckResult, Severity};
-
-/// The catalogue rows (scenario ids) a `expect = "metadata"` step can check.
-pub const ROWS: &[&str] = &[
-    "disc-fetch",
-    "disc-issuer-match",
-    "disc-issuer-url",
-    "disc-schema",
-    "disc-token-endpoint",
-    "disc-auth-methods",
-    "disc-auth-methods-weak",
-    "disc-auth-signing-algs",
-    "disc-mtls-bound",
-    "disc-grant-cc",
-    "disc-grant-no-ropc",
-    "disc-mtls-aliases",
-    "disc-registration-endpoint",
-    "disc-scopes-syntax",
-    "disc-jwks",
-];
-
-/// Which document a step fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Document {
-    Discovery,
-    Jwks,
-}
-
-/// A fetched document as the judge sees it.
-#[derive(Debug, Clone, Copy)]
-pub struct Fetched<'a> {
-    pub status: u16,
-    /// The `Content-Type` header as sent, if any.
-    pub content_type: Option<&'a str>,
-    pub body: &'a [u8],
-}
-
-/// Everything a metadata judgement needs.
-pub struct MetadataInput<'a> {
-    /// The catalogue row to check (the scenario id, e.g. `disc-issuer-match`).
-    pub row: &'a str,
-    pub document: Document,
-    pub fetched: Fetched<'a>,
-    /// The target file's discovery URL (the well-known URL form and the issuer it implies).
-    pub discovery_url: &'a str,
-    /// Authentication methods of the target's clients (`private_key_jwt`, `tls_client_auth`).
-    pub auth_methods: &'a [&'a str],
-    /// The scenario's severity: a `warn` scenario never fails.
-    pub severity: Severity,
-    pub profile: Profile,
-}
+pub use super::document::{Document, Fetched, MetadataInput, describe};
+use super::document::{list, object};
+use crate::model::check_id::MetadataCheck;
+use crate::model::{CheckResult, Severity};
 
 /// The media type of a `Content-Type` value, lowercased, without parameters.
 fn media_type(content_type: Option<&str>) -> Option<String> {
@@ -67,29 +19,6 @@ fn media_type(content_type: Option<&str>) -> Option<String> {
             .trim()
             .to_ascii_lowercase()
     })
-}
-
-/// What was received, in one line: status, content type and the start of the body.
-pub fn describe(f: &Fetched<'_>) -> String {
-    let text = String::from_utf8_lossy(f.body);
-    let mut start: String = text.chars().take(60).collect();
-    if text.chars().count() > 60 {
-        start.push('…');
-    }
-    format!(
-        "HTTP {}, {}, body `{}`",
-        f.status,
-        f.content_type.unwrap_or("no Content-Type"),
-        start.replace(['\r', '\n'], " ")
-    )
-}
-
-/// The body as a JSON object, if it is one.
-pub(super) fn object(f: &Fetched<'_>) -> Option<Map<String, Value>> {
-    match serde_json::from_slice::<Value>(f.body) {
-        Ok(Value::Object(map)) => Some(map),
-        _ => None,
-    }
 }
 
 /// Why `s` is not an absolute https URL (with `strict`: also no query), if it is not.
@@ -145,7 +74,7 @@ pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
         super::jwks::judge_jwks(&mut out, input);
         return out.checks;
     }
-    if input.row == "disc-fetch" {
+    if input.row == MetadataCheck::DiscFetch {
         fetch(&mut out, input);
         return out.checks;
     }
@@ -161,33 +90,26 @@ pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
         return out.checks;
     };
     match input.row {
-        "disc-issuer-match" => issuer_match(&mut out, &doc, input.discovery_url),
-        "disc-issuer-url" => issuer_url(&mut out, &doc),
-        "disc-schema" => super::metadata_schema::judge_schema(&mut out, &doc),
-        "disc-token-endpoint" => token_endpoint(&mut out, &doc),
-        "disc-auth-methods" => auth_methods(&mut out, &doc, input.auth_methods),
-        "disc-auth-methods-weak" => auth_methods_weak(&mut out, &doc),
-        "disc-auth-signing-algs" => signing_algs(&mut out, &doc),
-        "disc-mtls-bound" => mtls_bound(&mut out, &doc),
-        "disc-grant-cc" => grant_cc(&mut out, &doc),
-        "disc-grant-no-ropc" => grant_no_ropc(&mut out, &doc),
-        "disc-mtls-aliases" => mtls_aliases(&mut out, &doc),
-        "disc-registration-endpoint" => optional_https(
+        MetadataCheck::DiscFetch => {}
+        MetadataCheck::DiscIssuerMatch => issuer_match(&mut out, &doc, input.discovery_url),
+        MetadataCheck::DiscIssuerUrl => issuer_url(&mut out, &doc),
+        MetadataCheck::DiscSchema => super::metadata_schema::judge_schema(&mut out, &doc),
+        MetadataCheck::DiscTokenEndpoint => token_endpoint(&mut out, &doc),
+        MetadataCheck::DiscAuthMethods => auth_methods(&mut out, &doc, input.auth_methods),
+        MetadataCheck::DiscAuthMethodsWeak => auth_methods_weak(&mut out, &doc),
+        MetadataCheck::DiscAuthSigningAlgs => signing_algs(&mut out, &doc),
+        MetadataCheck::DiscMtlsBound => mtls_bound(&mut out, &doc),
+        MetadataCheck::DiscGrantCc => grant_cc(&mut out, &doc),
+        MetadataCheck::DiscGrantNoRopc => grant_no_ropc(&mut out, &doc),
+        MetadataCheck::DiscMtlsAliases => mtls_aliases(&mut out, &doc),
+        MetadataCheck::DiscRegistrationEndpoint => optional_https(
             &mut out,
             &doc,
             "disc-registration-endpoint",
             "registration_endpoint",
         ),
-        "disc-scopes-syntax" => scopes_syntax(&mut out, &doc),
-        "disc-jwks" => optional_https(&mut out, &doc, "disc-jwks-uri", "jwks_uri"),
-        other => out.push(
-            "metadata-row",
-            "The scenario names a known discovery check",
-            Severity::Fail,
-            false,
-            "a scenario id of catalogue §6.2",
-            format!("`{other}` has no metadata check"),
-        ),
+        MetadataCheck::DiscScopesSyntax => scopes_syntax(&mut out, &doc),
+        MetadataCheck::DiscJwks => optional_https(&mut out, &doc, "disc-jwks-uri", "jwks_uri"),
     }
     out.checks
 }
@@ -294,10 +216,6 @@ fn strings<'a>(doc: &'a Map<String, Value>, name: &str) -> Option<Vec<&'a str>> 
     doc.get(name)?
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_str).collect())
-}
-
-pub(super) fn list(items: &[&str]) -> String {
-    format!("[{}]", items.join(", "))
 }
 
 fn auth_methods(out: &mut CheckList, doc: &Map<String, Value>, used: &[&str]) {
@@ -588,7 +506,8 @@ fn scopes_syntax(out: &mut CheckList, doc: &Map<String, Value>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::model::CheckStatus;
+    use crate::config::Profile;
+    use crate::model::CheckStatus;
 
     fn fetched(body: &str) -> Fetched<'_> {
         Fetched {
@@ -600,7 +519,7 @@ mod tests {
 
     fn judge(row: &str, document: Document, body: &str) -> Vec<(String, CheckStatus, String)> {
         judge_metadata(&MetadataInput {
-            row,
+            row: MetadataCheck::parse(row).expect("a catalogue row"),
             document,
             fetched: fetched(body),
             discovery_url: "https://as.example/.well-known/openid-configuration",
@@ -663,7 +582,7 @@ mod tests {
 
     #[test]
     fn a_good_document_passes_every_row() {
-        for &row in ROWS {
+        for row in MetadataCheck::ALL.iter().map(|c| c.as_str()) {
             let checks = judge(row, Document::Discovery, GOOD);
             assert!(!checks.is_empty(), "{row}");
             assert!(
@@ -679,7 +598,7 @@ mod tests {
     fn fetch_url_must_have_a_well_known_form() {
         let checks = |url: &str| {
             judge_metadata(&MetadataInput {
-                row: "disc-fetch",
+                row: MetadataCheck::DiscFetch,
                 document: Document::Discovery,
                 fetched: fetched(GOOD),
                 discovery_url: url,

@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use super::collect::CheckList;
-use super::discovery::{MetadataInput, describe, list, object};
+use super::document::{MetadataInput, describe, list, object};
 use crate::config::Profile;
-use crate::report::model::Severity;
+use crate::model::Severity;
 
 /// Members that make a JWK private or symmetric (RFC 7518 §6).
 const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
@@ -143,11 +143,11 @@ pub(super) fn judge_jwks(out: &mut CheckList, input: &MetadataInput<'_>) {
 mod tests {
     use super::*;
     use crate::judge::discovery::{Document, Fetched, judge_metadata};
-    use crate::report::model::CheckStatus;
+    use crate::model::CheckStatus;
 
     fn judge_in(profile: Profile, body: &str) -> Vec<(String, CheckStatus, String)> {
         judge_metadata(&MetadataInput {
-            row: "disc-jwks",
+            row: crate::model::check_id::MetadataCheck::DiscJwks,
             document: Document::Jwks,
             fetched: Fetched {
                 status: 200,

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::collect::CheckList;
-use crate::report::model::Severity;
+use crate::model::Severity;
 
 /// RFC 8414 §2 (and OpenID Discovery, RFC 8705, RFC 9126, RFC 9449, RFC 9207) members by type.
 const URL_MEMBERS: &[&str] = &[
@@ -149,7 +149,7 @@ pub(super) fn judge_schema(out: &mut CheckList, doc: &Map<String, Value>) {
 mod tests {
     use crate::config::Profile;
     use crate::judge::discovery::{Document, Fetched, MetadataInput, judge_metadata};
-    use crate::report::model::{CheckStatus, Severity};
+    use crate::model::{CheckStatus, Severity};
     use serde_json::{Map, Value};
 
     const GOOD: &str =
@@ -163,7 +163,7 @@ mod tests {
 
     fn judge(body: &str) -> Vec<(String, CheckStatus, String)> {
         judge_metadata(&MetadataInput {
-            row: "disc-schema",
+            row: crate::model::check_id::MetadataCheck::DiscSchema,
             document: Document::Discovery,
             fetched: Fetched {
                 status: 200,

@@ -1,6 +1,6 @@
 //! From check results to a scenario verdict.
 
-use crate::report::model::{CheckStatus, Outcome, StepResult, Verdict};
+use crate::model::{CheckStatus, Outcome, StepResult, Verdict};
 
 /// Fail beats Error beats Warn beats Pass; a scenario whose steps were all skipped is Skip.
 pub fn scenario_verdict(steps: &[StepResult]) -> Verdict {

@@ -23,7 +23,7 @@ pub use error::MockError;
 pub use faults::Fault;
 pub use pki::{ClientPki, MockPki};
 pub use server::MockServer;
-pub use violation::{ErrorCode, Violation};
+pub use violation::Violation;
 
 /// How the mock presents itself where the standards allow several behaviours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

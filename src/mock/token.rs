@@ -16,8 +16,9 @@ use super::form::{Params, RawForm};
 use super::state::{
     ClientAuth, IssuedToken, MockState, RegisteredClient, SUPPORTED_SCOPES, now_unix,
 };
-use super::violation::{ErrorCode, Outcome, Violation};
+use super::violation::{Outcome, Violation};
 use super::{Fault, TokenFormat, assertion};
+use crate::model::ErrorCode;
 use crate::pki::subject_dn_rfc4514;
 use crate::pki::x5t_s256;
 

@@ -3,30 +3,8 @@
 
 use http::StatusCode;
 
-/// OAuth error codes the mock answers with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorCode {
-    InvalidRequest,
-    InvalidClient,
-    UnsupportedGrantType,
-    InvalidScope,
-    InvalidTarget,
-    ServerError,
-}
-
-impl ErrorCode {
-    /// The wire form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidRequest => "invalid_request",
-            ErrorCode::InvalidClient => "invalid_client",
-            ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
-            ErrorCode::InvalidScope => "invalid_scope",
-            ErrorCode::InvalidTarget => "invalid_target",
-            ErrorCode::ServerError => "server_error",
-        }
-    }
-}
+use crate::model::ErrorCode;
+use crate::model::error_code::is_nqschar;
 
 /// One broken rule, found by the token endpoint's pipeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,10 +70,7 @@ pub struct Outcome {
 
 /// Keeps only RFC 6749 A.8 characters (`%x20-21 / %x23-5B / %x5D-7E`), at most 64 of them.
 fn a8(text: &str) -> String {
-    text.chars()
-        .filter(|c| matches!(*c as u32, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E))
-        .take(64)
-        .collect()
+    text.chars().filter(|c| is_nqschar(*c)).take(64).collect()
 }
 
 impl From<&Violation> for Outcome {

@@ -1,9 +1,8 @@
-//! OAuth vocabulary: error codes, client authentication methods, redacted secrets.
+//! OAuth vocabulary: client authentication methods and redacted secrets (error codes are in
+//! [`crate::model::ErrorCode`]).
 
-pub mod error_code;
 pub mod secret;
 
-pub use error_code::ErrorCode;
 pub use secret::{Secret, short_hash};
 
 /// The client authentication methods FAPI 2.0 allows.

@@ -2,6 +2,8 @@
 //! answer (`ofpc doctor` and `ofpc token` print the same ones). Pure: the answer's facts in,
 //! a problem line and hints out.
 
+use crate::model::TransportKind;
+
 use crate::oauth::AuthMethod;
 
 /// The hint for a target that did not answer at all.
@@ -40,8 +42,11 @@ pub enum TokenAnswer<'a> {
         error: Option<&'a str>,
         description: Option<&'a str>,
     },
-    /// No HTTP answer; `class` as in `execute::transport::TransportFailure`.
-    Transport { class: &'a str, message: &'a str },
+    /// No HTTP answer: what kind of transport failure, and its message.
+    Transport {
+        kind: &'a TransportKind,
+        message: &'a str,
+    },
 }
 
 /// The problem and what to look at.
@@ -150,8 +155,11 @@ pub fn diagnose(answer: &TokenAnswer<'_>, ctx: &TokenContext<'_>) -> Diagnosis {
             };
             (problem, hints)
         }
-        TokenAnswer::Transport { class, message } => match class {
-            "tls-refused" | "reset" | "closed" => (
+        TokenAnswer::Transport { kind, message } => match kind {
+            TransportKind::TlsAlert { .. }
+            | TransportKind::Tls
+            | TransportKind::Reset
+            | TransportKind::Closed => (
                 format!("the TLS connection to the token endpoint was refused: {message}"),
                 vec![
                     cert_hint(ctx),
@@ -160,7 +168,7 @@ pub fn diagnose(answer: &TokenAnswer<'_>, ctx: &TokenContext<'_>) -> Diagnosis {
                         .into(),
                 ],
             ),
-            "tls-server-cert" => (
+            TransportKind::ServerCert => (
                 format!("the token endpoint's certificate was not accepted: {message}"),
                 vec![SERVER_CA_HINT.into()],
             ),
@@ -268,7 +276,9 @@ mod tests {
         );
         let d = diagnose(
             &TokenAnswer::Transport {
-                class: "tls-refused",
+                kind: &TransportKind::TlsAlert {
+                    alert: "CertificateUnknown".into(),
+                },
                 message: "TLS alert `CertificateUnknown` received during TLS handshake",
             },
             &c,
@@ -279,7 +289,7 @@ mod tests {
         );
         let d = diagnose(
             &TokenAnswer::Transport {
-                class: "connect",
+                kind: &TransportKind::Refused,
                 message: "connection to 127.0.0.1:9 refused",
             },
             &c,

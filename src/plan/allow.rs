@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::config::toml_error;
 use crate::errors::{InputError, did_you_mean};
-use crate::report::model::{Report, Verdict};
+use crate::model::{ScenarioResult, Verdict};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,20 +69,26 @@ fn parse_date(s: &str) -> Option<time::Date> {
     time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
-/// Applies the entries to a finished report; `today` decides expiry.
-pub fn apply(report: &mut Report, entries: &[AllowEntry], today: time::Date) {
+/// Applies the entries to a run's results; `today` decides expiry. Returns the problems that
+/// fail the run (an expired or stale entry).
+pub fn apply(
+    scenarios: &mut [ScenarioResult],
+    entries: &[AllowEntry],
+    today: time::Date,
+) -> Vec<String> {
+    let mut run_failures = Vec::new();
     for entry in entries {
         let expired = entry
             .expires
             .as_deref()
             .and_then(parse_date)
             .is_some_and(|d| d < today);
-        let Some(scenario) = report.scenarios.iter_mut().find(|s| s.id == entry.id) else {
+        let Some(scenario) = scenarios.iter_mut().find(|s| s.id == entry.id) else {
             continue;
         };
         let failing = matches!(scenario.verdict, Verdict::Fail | Verdict::Warn);
         if expired {
-            report.run_failures.push(format!(
+            run_failures.push(format!(
                 "allow-list entry `{}` expired on {}: fix the deviation or renew the entry",
                 entry.id,
                 entry.expires.as_deref().unwrap_or_default()
@@ -91,14 +97,13 @@ pub fn apply(report: &mut Report, entries: &[AllowEntry], today: time::Date) {
             scenario.verdict = Verdict::KnownDeviation;
             scenario.reason = Some(format!("known deviation: {}", entry.reason));
         } else if !matches!(scenario.verdict, Verdict::Skip | Verdict::Error) {
-            report.run_failures.push(format!(
+            run_failures.push(format!(
                 "allow-list entry `{}` is stale: the scenario no longer fails; remove the entry",
                 entry.id
             ));
         }
     }
-    report.notices.extend(report.run_failures.iter().cloned());
-    report.summary = crate::report::build::summarise(&report.scenarios);
+    run_failures
 }
 
 #[cfg(test)]

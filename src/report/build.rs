@@ -1,27 +1,7 @@
 //! Assembles the [`Report`] from a finished run.
 
-use super::model::{
-    Report, SCHEMA_NAME, SCHEMA_VERSION, ScenarioResult, Summary, TargetInfo, ToolInfo, Verdict,
-};
-
-pub fn summarise(results: &[ScenarioResult]) -> Summary {
-    let mut s = Summary {
-        total: results.len(),
-        ..Summary::default()
-    };
-    for r in results {
-        match r.verdict {
-            Verdict::Pass => s.passed += 1,
-            Verdict::Fail => s.failed += 1,
-            Verdict::Warn => s.warned += 1,
-            Verdict::Skip => s.skipped += 1,
-            Verdict::Error => s.errored += 1,
-            Verdict::KnownDeviation => s.known_deviations += 1,
-            Verdict::Drift => s.drifted += 1,
-        }
-    }
-    s
-}
+use super::model::{Report, SCHEMA_NAME, SCHEMA_VERSION, TargetInfo, ToolInfo};
+use crate::model::{ScenarioResult, summarise};
 
 /// Everything about a run that is not the scenario results.
 pub struct RunFacts {

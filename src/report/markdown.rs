@@ -375,7 +375,7 @@ impl Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::model::{CheckResult, Severity};
+    use crate::model::{CheckResult, Severity};
 
     fn sample() -> Report {
         crate::report::sample_report()

@@ -1,5 +1,5 @@
-//! Run reports: the data model, its renderers (json, junit, markdown, html, terminal), and
-//! atomic writing.
+//! Run reports: the versioned envelope, its renderers (json, junit, markdown, html, terminal),
+//! the reporters fed by the run's events, and atomic writing.
 
 pub mod build;
 pub mod html;
@@ -7,6 +7,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod model;
+pub mod reporter;
 pub mod terminal;
 pub mod write;
 

@@ -3,6 +3,8 @@
 use std::io::IsTerminal;
 
 use super::model::{CheckStatus, Report, ScenarioResult, Verdict};
+use super::reporter::{Event, Reporter, print_notices};
+use crate::model::RunEvent;
 
 /// How to print.
 #[derive(Debug, Clone, Copy)]
@@ -98,4 +100,79 @@ pub fn summary(style: Style, report: &Report, written: &std::path::Path) -> Stri
     }
     out.push_str(&format!("report: {}\n", written.display()));
     out
+}
+
+/// `--format text`: a line per finished scenario (above a progress bar on a terminal), then
+/// the verdicts the allow-list and baseline changed, run failures and the summary.
+pub struct TerminalReporter {
+    style: Style,
+    show_bar: bool,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl TerminalReporter {
+    pub fn new(style: Style) -> TerminalReporter {
+        TerminalReporter {
+            style,
+            show_bar: !style.quiet && std::io::stderr().is_terminal(),
+            bar: None,
+        }
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn handle(&mut self, event: &Event<'_>) {
+        print_notices(event);
+        match event {
+            Event::Run(RunEvent::Started { total, .. }) => {
+                self.bar = self.show_bar.then(|| {
+                    let bar = indicatif::ProgressBar::new(*total as u64);
+                    bar.set_style(
+                        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                    );
+                    bar
+                });
+            }
+            Event::Run(RunEvent::ScenarioFinished { index, result }) => {
+                match (&self.bar, scenario_line(self.style, result)) {
+                    (Some(bar), Some(line)) => bar.println(line),
+                    (None, Some(line)) => println!("{line}"),
+                    (_, None) => {}
+                }
+                if let Some(bar) = &self.bar {
+                    bar.set_position(*index as u64 + 1);
+                    bar.set_message(result.id.clone());
+                }
+            }
+            Event::RunDone => {
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+            }
+            Event::Finished { report, written } => {
+                // Verdicts the allow-list and the baseline changed after the live lines.
+                let loud = Style {
+                    quiet: false,
+                    ..self.style
+                };
+                let changed: Vec<String> = report
+                    .scenarios
+                    .iter()
+                    .filter(|s| matches!(s.verdict, Verdict::Drift | Verdict::KnownDeviation))
+                    .filter_map(|s| scenario_line(loud, s))
+                    .collect();
+                if !changed.is_empty() {
+                    println!(
+                        "\nafter the allow-list and the baseline:\n{}",
+                        changed.join("\n")
+                    );
+                }
+                for failure in &report.run_failures {
+                    println!("run failure: {failure}");
+                }
+                print!("{}", summary(self.style, report, written));
+            }
+        }
+    }
 }

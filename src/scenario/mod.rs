@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod model;
 pub mod parse;
+pub mod placeholder;
 pub mod time_expr;
 
 pub use model::{
@@ -10,3 +11,4 @@ pub use model::{
     Probe, Scenario, Step, StepOverride,
 };
 pub use parse::{load_dir, parse_scenario};
+pub use placeholder::Placeholders;

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::report::model::Severity;
+use crate::model::check_id::MetadataCheck;
+use crate::model::{AssertionAlg, ErrorCode, Severity};
 
 /// One scenario file.
 #[derive(Debug, Clone, Deserialize)]
@@ -18,6 +19,8 @@ pub struct Scenario {
     pub requires: Vec<Capability>,
     #[serde(default)]
     pub refs: Vec<String>,
+    /// The discovery check its `expect = "metadata"` steps run (catalogue §6.2).
+    pub metadata_check: Option<MetadataCheck>,
     /// Profiles the scenario applies to; empty means all.
     #[serde(default)]
     pub profiles: Vec<String>,
@@ -297,7 +300,7 @@ pub struct Step {
     pub expect: Expect,
     /// Acceptable `error` codes for a rejection.
     #[serde(default)]
-    pub errors: Vec<String>,
+    pub errors: Vec<ErrorCode>,
     /// Acceptable HTTP statuses, where the default rule does not apply.
     #[serde(default)]
     pub statuses: Vec<u16>,
@@ -317,8 +320,8 @@ fn default_identity() -> Identity {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssertionSpec {
-    /// `PS256`, `ES256`, `RS256`, `none`, or `HS256-public-key` (HMAC keyed with the public key PEM).
-    pub alg: Option<String>,
+    /// The `alg` to sign with (default: the key's own).
+    pub alg: Option<AssertionAlg>,
     /// Which key signs: the step client's own, a fresh unregistered one, or the second client's.
     pub key: Option<KeyChoice>,
     /// The `kid` header; default the signing key's registered kid.
@@ -385,7 +388,7 @@ pub enum KeyChoice {
 #[serde(deny_unknown_fields)]
 pub struct StepOverride {
     pub expect: Option<Expect>,
-    pub errors: Option<Vec<String>>,
+    pub errors: Option<Vec<ErrorCode>>,
     pub statuses: Option<Vec<u16>>,
     /// The severity of this step's checks under the profile (`warn` where the profile only
     /// recommends).

@@ -6,11 +6,12 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::de::DeTable;
 
-use super::model::{Endpoint, Expect, Identity, Scenario};
+use super::model::{Expect, Identity, Scenario};
 use super::time_expr;
 use crate::config::Profile;
 use crate::config::toml_error::{self, Seg};
 use crate::errors::{InputError, did_you_mean};
+use crate::model::check_id::MetadataCheck;
 
 /// The categories of the catalogue (§6 of the check catalogue).
 pub const CATEGORIES: &[&str] = &[
@@ -203,22 +204,23 @@ fn validate(s: &Scenario, at: &Locator<'_>) -> Result<(), InputError> {
                     "step {n}: `endpoint = \"discovery\"` or `\"jwks\"` goes with `expect = \"metadata\"`, and only with it"
                 ),
             )
-            .hint("a metadata step fetches a public document and runs the checks of the row named by the scenario id"));
+            .hint("a metadata step fetches a public document and runs the checks of the scenario's `metadata_check`"));
         }
         if step.expect == Expect::Metadata {
-            use crate::judge::discovery::ROWS;
-            if !ROWS.contains(&s.id.as_str()) {
+            if s.metadata_check.is_none() {
+                let names: Vec<&str> = MetadataCheck::ALL.iter().map(|c| c.as_str()).collect();
                 let mut err = at.error(
                     &[Seg::Key("id")],
                     format!(
-                        "step {n}: `expect = \"metadata\"` checks the catalogue row named by the scenario id, and `{}` is none",
-                        s.id
+                        "step {n}: `expect = \"metadata\"` needs the scenario's `metadata_check`, the catalogue row to check"
                     ),
                 );
-                if let Some(near) = did_you_mean(&s.id, ROWS.iter().copied()) {
-                    err = err.hint(format!("did you mean `{near}`?"));
+                if let Some(near) = MetadataCheck::parse(&s.id).or_else(|| {
+                    did_you_mean(&s.id, names.iter().copied()).and_then(MetadataCheck::parse)
+                }) {
+                    err = err.hint(format!("add metadata_check = \"{near}\""));
                 }
-                return Err(err.hint(format!("valid choices: {}", ROWS.join(", "))));
+                return Err(err.hint(format!("valid choices: {}", names.join(", "))));
             }
             if step.tls.is_some_and(|t| t != Identity::None) {
                 return Err(at
@@ -242,33 +244,6 @@ fn validate(s: &Scenario, at: &Locator<'_>) -> Result<(), InputError> {
                 ),
             )
             .hint("a probe step is judged by the probe's own checks: write both or neither"));
-        }
-        if step.endpoint == Endpoint::Resource
-            && step.token_from.is_none()
-            && !step.headers.contains_key("authorization")
-        {
-            // A resource call without a token is legitimate (bind-rs-no-token); nothing to check.
-        }
-        if let Some(alg) = &step.assertion.alg {
-            const ALGS: &[&str] = &[
-                "PS256",
-                "ES256",
-                "RS256",
-                "PS384",
-                "ES384",
-                "RS512",
-                "none",
-                "HS256-public-key",
-            ];
-            if !ALGS.contains(&alg.as_str()) {
-                return Err(at
-                    .step_error(
-                        i,
-                        &["assertion", "alg"],
-                        format!("step {n}: unknown assertion alg `{alg}`"),
-                    )
-                    .hint(format!("valid choices: {}", ALGS.join(", "))));
-            }
         }
     }
     Ok(())
@@ -375,7 +350,7 @@ mod tests {
 
     #[test]
     fn metadata_steps_are_checked() {
-        let disc = "id = \"disc-fetch\"\ntitle = \"t\"\ncategory = \"discovery\"\nseverity = \"fail\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\n";
+        let disc = "id = \"disc-fetch\"\ntitle = \"t\"\ncategory = \"discovery\"\nseverity = \"fail\"\nmetadata_check = \"disc-fetch\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\n";
         parse_scenario(disc, "scenarios/discovery/disc-fetch.toml").unwrap();
         let err = parse_scenario(
             &disc.replace("\"metadata\"", "\"granted\""),
@@ -387,15 +362,28 @@ mod tests {
             "step 1: `endpoint = \"discovery\"` or `\"jwks\"` goes with `expect = \"metadata\"`, and only with it"
         );
         let err = parse_scenario(
-            &disc.replace("disc-fetch", "disc-fecth"),
-            "scenarios/discovery/disc-fecth.toml",
+            &disc.replace("metadata_check = \"disc-fetch\"\n", ""),
+            "scenarios/discovery/disc-fetch.toml",
         )
         .unwrap_err();
         assert_eq!(
             err.message,
-            "step 1: `expect = \"metadata\"` checks the catalogue row named by the scenario id, and `disc-fecth` is none"
+            "step 1: `expect = \"metadata\"` needs the scenario's `metadata_check`, the catalogue row to check"
         );
-        assert!(err.hints.iter().any(|h| h == "did you mean `disc-fetch`?"));
+        assert_eq!(err.hints[0], "add metadata_check = \"disc-fetch\"");
+        let err = parse_scenario(
+            &disc.replace(
+                "metadata_check = \"disc-fetch\"",
+                "metadata_check = \"disc-fecth\"",
+            ),
+            "scenarios/discovery/disc-fetch.toml",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid scenario: unknown metadata check `disc-fecth`; valid choices: disc-fetch, disc-issuer-match, disc-issuer-url, disc-schema, disc-token-endpoint, disc-auth-methods, disc-auth-methods-weak, disc-auth-signing-algs, disc-mtls-bound, disc-grant-cc, disc-grant-no-ropc, disc-mtls-aliases, disc-registration-endpoint, disc-scopes-syntax, disc-jwks"
+        );
+        assert_eq!(err.location.map(|l| l.0), Some(5));
         let err = parse_scenario(
             &disc.replace("[[step]]\n", "[[step]]\ntls = \"client\"\n"),
             "scenarios/discovery/disc-fetch.toml",

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::report::model::{Report, ScenarioResult};
+use crate::model::ScenarioResult;
+use crate::report::model::Report;
 
 /// Longest rendering of one value in a change line, in characters.
 const MAX_VALUE_CHARS: usize = 80;
@@ -180,7 +181,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::report::model::{Outcome, ResponseRecord};
+    use crate::model::{Outcome, ResponseRecord};
     use crate::snapshot::normalise::normalise;
 
     fn sample() -> Report {

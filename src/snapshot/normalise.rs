@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::report::model::{Outcome, ResponseRecord};
+use crate::model::{Outcome, ResponseRecord};
 
 /// Replaces a token value (`access_token`, `refresh_token`, `id_token`).
 pub const TOKEN: &str = "[token]";
@@ -215,7 +215,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::report::model::TransportRecord;
+    use crate::model::TransportRecord;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Outcome {
         Outcome::Response(ResponseRecord {

@@ -9,7 +9,7 @@ use super::classify::ProbeOutcome;
 use super::hello::{ClientHelloSpec, TlsVersion, version_name};
 use super::record::{ProbeTarget, probe};
 use super::suites;
-use crate::report::model::{CheckResult, CheckStatus, Severity};
+use crate::model::{CheckResult, CheckStatus, Severity};
 
 /// One transport row of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,37 +1,26 @@
-//! The run loop: resolve endpoints, execute every case step by step, judge, and emit events.
+//! The run loop: resolve endpoints, execute every case step by step, judge each exchange, and
+//! emit events. The one place where execution and judgement meet.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use super::discovery::{Resolved, resolve};
-use super::identities::IdentityFactory;
-use super::redact::Redactor;
-use super::request::{ScenarioState, build, client_for};
-use super::transport::url_lite::Url;
-use super::transport::{Transport, TransportSettings};
 use crate::config::{Profile, Target};
-use crate::judge::{JudgeInput, judge_step, scenario_verdict};
-use crate::plan::{Case, missing, missing_resolved};
-use crate::report::model::{
-    CertInfo, Outcome, RequestRecord, ResponseRecord, ScenarioResult, StepResult, TransportRecord,
-    Verdict,
+use crate::execute::discovery::{Resolved, resolve};
+use crate::execute::identities::IdentityFactory;
+use crate::execute::redact::Redactor;
+use crate::execute::request::ScenarioState;
+use crate::execute::transport::url_lite::Url;
+use crate::execute::transport::{Transport, TransportSettings};
+use crate::execute::{ExchangeCtx, exchange};
+use crate::judge::{JudgeInput, judge_step, scenario_verdict, server_cert_check};
+use crate::model::{
+    CheckResult, CheckStatus, Outcome, RunEvent, ScenarioResult, StepResult, TransportFailure,
+    TransportRecord, Verdict, WireResponse,
 };
-use crate::report::model::{CheckResult, CheckStatus, Severity};
-use crate::scenario::{Endpoint, Expect, Identity, Probe, Scenario, Step};
+use crate::plan::{Case, missing, missing_resolved};
+use crate::scenario::{Endpoint, Expect, Probe, Scenario, Step};
 use crate::tlsprobe::{ProbeTarget, TransportCheck, run_check};
-
-/// What the terminal (or any listener) hears while the run goes on.
-pub enum RunEvent<'a> {
-    Started {
-        total: usize,
-        notices: &'a [String],
-    },
-    ScenarioFinished {
-        index: usize,
-        result: &'a ScenarioResult,
-    },
-}
 
 /// Everything a run needs.
 pub struct RunInput {
@@ -127,10 +116,13 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
         let notice = || notices.first().map_or("discovery failed", String::as_str);
         let ctx = |resolved| Ctx {
             input: &input,
-            resolved,
-            transport: &transport,
-            redactor: &redactor,
-            identities: &identities,
+            exchange: ExchangeCtx {
+                target: &input.target,
+                resolved,
+                transport: &transport,
+                redactor: &redactor,
+                identities: &identities,
+            },
         };
         let result = match (&case.skip, &resolved) {
             (Some(reason), _) => skipped(&case.scenario, reason.clone(), Verdict::Skip),
@@ -176,10 +168,7 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
 /// What every step of a run shares.
 struct Ctx<'a> {
     input: &'a RunInput,
-    resolved: &'a Resolved,
-    transport: &'a Transport,
-    redactor: &'a Redactor,
-    identities: &'a IdentityFactory,
+    exchange: ExchangeCtx<'a>,
 }
 
 async fn run_scenario(ctx: &Ctx<'_>, scenario: &Scenario) -> ScenarioResult {
@@ -189,7 +178,7 @@ async fn run_scenario(ctx: &Ctx<'_>, scenario: &Scenario) -> ScenarioResult {
     for (i, step) in scenario.steps.iter().enumerate() {
         let record = match step.probe {
             Some(probe) => probe_step(ctx, scenario, step, i, probe, &mut state).await,
-            None => run_step(ctx, scenario, step, i, &mut state).await,
+            None => run_step(ctx, scenario, step, i, &mut state).await.0,
         };
         steps.push(record);
     }
@@ -220,20 +209,15 @@ fn step_name(step: &Step, i: usize) -> String {
         .unwrap_or_else(|| format!("step {}", i + 1))
 }
 
+/// A step's result, and the raw outcome it was judged on (None when nothing was sent).
 async fn run_step(
     ctx: &Ctx<'_>,
     scenario: &Scenario,
     step: &Step,
     i: usize,
     state: &mut ScenarioState,
-) -> StepResult {
-    let Ctx {
-        input,
-        resolved,
-        transport,
-        redactor,
-        identities,
-    } = *ctx;
+) -> (StepResult, Option<Result<WireResponse, TransportFailure>>) {
+    let input = ctx.input;
     let started = Instant::now();
     let profile_override = step.profile.get(input.profile.as_str());
     let expect = profile_override
@@ -248,7 +232,7 @@ async fn run_step(
     let skip = |reason: String, state: &mut ScenarioState| {
         state.tokens.push(None);
         state.assertions.push(None);
-        StepResult {
+        let result = StepResult {
             index: i + 1,
             name: step_name(step, i),
             expect: expect.as_str().to_string(),
@@ -259,71 +243,22 @@ async fn run_step(
             snapshot: None,
             duration_ms: 0,
             probes: Vec::new(),
-        }
+        };
+        (result, None)
     };
     if let Some(reason) = step.requires.iter().find_map(|cap| {
-        missing(&input.target, *cap)
-            .or_else(|| missing_resolved(resolved.mtls_token_endpoint.as_deref(), *cap))
+        missing(&input.target, *cap).or_else(|| {
+            missing_resolved(ctx.exchange.resolved.mtls_token_endpoint.as_deref(), *cap)
+        })
     }) {
         return skip(reason, state);
     }
-    let mut built = match build(&input.target, resolved, scenario, step, state, now_secs()) {
-        Ok(b) => b,
-        Err(reason) => return skip(format!("not sent: {reason}"), state),
+    let sent = match exchange(&ctx.exchange, scenario, step, state, now_secs()).await {
+        Ok(sent) => sent,
+        Err(reason) => return skip(reason, state),
     };
-    let tls_role = step.tls.unwrap_or(step.client);
-    if tls_role.is_generated() {
-        let registered = client_for(&input.target, scenario, Identity::Client)
-            .and_then(|c| c.identity.cert.first())
-            .map(|c| c.as_ref().to_vec());
-        let generated = registered
-            .ok_or_else(|| "the target has no registered certificate to copy".to_string())
-            .and_then(|der| identities.get(tls_role, &der));
-        match generated {
-            Ok(g) => {
-                built.tls_identity = Some(g.identity.clone());
-                built.cert_subject = Some(g.subject.clone());
-                built.cert_thumbprint = Some(g.x5t_s256.clone());
-            }
-            Err(reason) => return skip(format!("not sent: {reason}"), state),
-        }
-    }
-    if let Some(a) = &built.assertion {
-        redactor.add_assertion(a.expose());
-    }
-    let outcome = transport
-        .send(
-            &built.wire,
-            built.cert_thumbprint.as_deref().unwrap_or("none"),
-            built.tls_identity.as_ref(),
-        )
-        .await;
-    let mut token = None;
-    if let Ok(resp) = &outcome
-        && let Ok(serde_json::Value::Object(map)) =
-            serde_json::from_slice::<serde_json::Value>(&resp.body)
-    {
-        for name in ["access_token", "refresh_token", "id_token"] {
-            if let Some(secret) = map.get(name).and_then(|v| v.as_str()) {
-                redactor.add(secret, name);
-            }
-        }
-        if resp.status == 200 {
-            token = map
-                .get("access_token")
-                .and_then(|v| v.as_str())
-                .map(crate::oauth::Secret::new);
-        }
-    }
-    if step.endpoint == Endpoint::Discovery {
-        state.metadata = outcome.as_ref().ok().and_then(|r| {
-            serde_json::from_slice::<serde_json::Value>(&r.body)
-                .ok()
-                .filter(serde_json::Value::is_object)
-        });
-    }
     let checks = if expect == Expect::Metadata {
-        metadata_checks(input, scenario, step, &outcome)
+        metadata_checks(input, scenario, step, &sent.outcome)
     } else {
         judge_step(&JudgeInput {
             expect,
@@ -333,63 +268,29 @@ async fn run_step(
                 .and_then(|o| o.severity)
                 .unwrap_or(scenario.severity),
             profile: input.profile,
-            outcome: &outcome,
-            cert_thumbprint: built.cert_thumbprint.as_deref(),
-            requested_scope: built.requested_scope.as_deref(),
-            interaction_id: built.interaction_id.as_deref(),
+            outcome: &sent.outcome,
+            cert_thumbprint: sent.built.cert_thumbprint.as_deref(),
+            requested_scope: sent.built.requested_scope.as_deref(),
+            interaction_id: sent.built.interaction_id.as_deref(),
             earlier_tokens: &state.tokens,
-            authorization_sent: built.wire.headers.iter().any(|(k, _)| k == "authorization"),
+            authorization_sent: sent.authorization_sent(),
         })
     };
-    let request = RequestRecord {
-        method: built.wire.method.clone(),
-        url: redactor.apply(&built.wire.url.to_string()),
-        headers: built
-            .wire
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), redactor.apply(v)))
-            .collect(),
-        body: (!built.wire.body.is_empty())
-            .then(|| redactor.apply(&String::from_utf8_lossy(&built.wire.body))),
-        tls_identity: built.tls_label.to_string(),
-        client_cert: built
-            .cert_subject
-            .clone()
-            .zip(built.cert_thumbprint.clone())
-            .map(|(subject, x5t_s256)| CertInfo { subject, x5t_s256 }),
-    };
-    let outcome_record = match &outcome {
-        Ok(resp) => Outcome::Response(ResponseRecord {
-            status: resp.status,
-            headers: resp
-                .headers
-                .iter()
-                .map(|(k, v)| (k.clone(), redactor.apply(v)))
-                .collect(),
-            body: redactor.apply(&String::from_utf8_lossy(&resp.body)),
-            truncated: resp.truncated,
-            tls: resp.tls.clone(),
-        }),
-        Err(f) => Outcome::Transport(TransportRecord {
-            class: f.class.to_string(),
-            message: f.message.clone(),
-        }),
-    };
-    state.tokens.push(token);
-    state.assertions.push(built.assertion.clone());
-    StepResult {
+    state.tokens.push(sent.token);
+    state.assertions.push(sent.built.assertion.clone());
+    let result = StepResult {
         index: i + 1,
         name: step_name(step, i),
         expect: expect.as_str().to_string(),
-        interaction_id: built.interaction_id.clone(),
-        request: Some(request),
-        outcome: outcome_record,
+        interaction_id: sent.built.interaction_id.clone(),
+        request: Some(sent.request),
+        outcome: sent.record,
         checks,
         snapshot: None,
         duration_ms: started.elapsed().as_millis() as u64,
         probes: Vec::new(),
-    }
+    };
+    (result, Some(sent.outcome))
 }
 
 fn transport_check(probe: Probe) -> Option<TransportCheck> {
@@ -440,7 +341,7 @@ async fn probe_step(
     let started = Instant::now();
     state.tokens.push(None);
     state.assertions.push(None);
-    let urls = token_authorities(ctx.resolved);
+    let urls = token_authorities(ctx.exchange.resolved);
     let several = urls.len() > 1;
     let mut checks = Vec::new();
     let mut probes = Vec::new();
@@ -511,61 +412,31 @@ async fn server_cert_step(
     i: usize,
     state: &mut ScenarioState,
 ) -> StepResult {
-    let mut result = run_step(ctx, scenario, step, i, state).await;
-    let title = "The server certificate chains to a trusted root and matches the host name";
-    let expected = "a chain to a trusted root (system roots plus the target's `ca`) for the host name (RFC 9525)";
-    let mut checks = Vec::new();
-    let judge = |outcome: &Outcome, at: &str, checks: &mut Vec<CheckResult>| {
-        let (ok, actual) = match outcome {
-            Outcome::Response(r) => (
-                true,
-                match &r.tls {
-                    Some(t) => format!(
-                        "{at}: valid; server certificate {}, {} {}",
-                        t.server_cert_subject.as_deref().unwrap_or("(no subject)"),
-                        t.version.as_deref().unwrap_or("?"),
-                        t.cipher_suite.as_deref().unwrap_or("?")
-                    ),
-                    None => format!("{at}: valid"),
-                },
-            ),
-            Outcome::Transport(t) if t.class == "tls-server-cert" => {
-                (false, format!("{at}: {}", t.message))
-            }
-            // A refusal after the server's certificate was accepted (e.g. a missing client
-            // certificate under TLS 1.2) still proves the chain and name.
-            Outcome::Transport(t) if t.class == "tls-refused" && t.message.contains("alert") => {
-                (true, format!("{at}: valid (then {})", t.message))
-            }
-            _ => return,
-        };
-        checks.push(CheckResult {
-            id: "tls-server-cert".into(),
-            title: title.into(),
-            severity: Severity::Fail,
-            status: if ok {
-                CheckStatus::Pass
-            } else {
-                CheckStatus::Fail
-            },
-            expected: expected.into(),
-            actual,
-        });
-    };
+    let (mut result, outcome) = run_step(ctx, scenario, step, i, state).await;
+    let resolved = ctx.exchange.resolved;
     let at = |url: &str| {
         Url::parse(url)
             .map(|u| format!("{}:{}", u.host, u.port))
             .unwrap_or_default()
     };
-    judge(&result.outcome, &at(ctx.resolved.token_url()), &mut checks);
-    if let Some(alias) = &ctx.resolved.mtls_token_endpoint {
-        let plain = &ctx.resolved.token_endpoint;
+    let mut checks: Vec<CheckResult> = Vec::new();
+    checks.extend(
+        outcome
+            .as_ref()
+            .and_then(|o| server_cert_check(o, &at(resolved.token_url()))),
+    );
+    if let Some(alias) = &resolved.mtls_token_endpoint {
+        let plain = &resolved.token_endpoint;
         if at(alias) != at(plain) {
             let mut other_step = step.clone();
-            other_step.endpoint = crate::scenario::Endpoint::TokenEndpoint;
+            other_step.endpoint = Endpoint::TokenEndpoint;
             let mut scratch = ScenarioState::default();
-            let other = run_step(ctx, scenario, &other_step, i, &mut scratch).await;
-            judge(&other.outcome, &at(plain), &mut checks);
+            let (_, other) = run_step(ctx, scenario, &other_step, i, &mut scratch).await;
+            checks.extend(
+                other
+                    .as_ref()
+                    .and_then(|o| server_cert_check(o, &at(plain))),
+            );
         }
     }
     // Only the certificate check decides: the request is a carrier.
@@ -573,16 +444,16 @@ async fn server_cert_step(
     result
 }
 
-/// The discovery checks of the row named by the scenario id, on a fetched document. A
+/// The discovery checks of the scenario's `metadata_check`, on a fetched document. A
 /// transport failure leaves nothing to judge (the scenario is an Error).
 fn metadata_checks(
     input: &RunInput,
     scenario: &Scenario,
     step: &Step,
-    outcome: &Result<super::transport::WireResponse, super::transport::TransportFailure>,
+    outcome: &Result<WireResponse, TransportFailure>,
 ) -> Vec<CheckResult> {
     use crate::judge::discovery::{Document, Fetched, MetadataInput, judge_metadata};
-    let Ok(resp) = outcome else {
+    let (Ok(resp), Some(row)) = (outcome, scenario.metadata_check) else {
         return Vec::new();
     };
     let discovery_url = match &input.target.endpoints {
@@ -596,7 +467,7 @@ fn metadata_checks(
         m
     };
     judge_metadata(&MetadataInput {
-        row: &scenario.id,
+        row,
         document: if step.endpoint == Endpoint::Jwks {
             Document::Jwks
         } else {

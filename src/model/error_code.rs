@@ -1,8 +1,14 @@
-//! RFC 6749 §5.2 error codes and their character rules.
+//! OAuth error codes (RFC 6749 §5.2, RFC 8707 §2) and their character rules: one type for the
+//! harness's expectations and the mock's answers.
 
 use std::fmt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+use serde::Deserialize;
+
+/// An OAuth `error` value. Any string is one: the codes the RFCs name have variants, the rest
+/// are [`ErrorCode::Extension`]s, so scenario files may name extension codes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[serde(from = "String")]
 pub enum ErrorCode {
     InvalidRequest,
     InvalidClient,
@@ -10,6 +16,10 @@ pub enum ErrorCode {
     UnauthorizedClient,
     UnsupportedGrantType,
     InvalidScope,
+    /// RFC 8707 §2: a `resource` the server does not serve.
+    InvalidTarget,
+    /// The server could not handle the request (RFC 6749 §4.1.2.1).
+    ServerError,
     /// Any other value (RFC 6749 §8.5 extensions, e.g. `invalid_token`, `invalid_dpop_proof`).
     Extension(String),
 }
@@ -23,6 +33,8 @@ impl ErrorCode {
             "unauthorized_client" => ErrorCode::UnauthorizedClient,
             "unsupported_grant_type" => ErrorCode::UnsupportedGrantType,
             "invalid_scope" => ErrorCode::InvalidScope,
+            "invalid_target" => ErrorCode::InvalidTarget,
+            "server_error" => ErrorCode::ServerError,
             other => ErrorCode::Extension(other.to_string()),
         }
     }
@@ -35,8 +47,16 @@ impl ErrorCode {
             ErrorCode::UnauthorizedClient => "unauthorized_client",
             ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::InvalidTarget => "invalid_target",
+            ErrorCode::ServerError => "server_error",
             ErrorCode::Extension(s) => s,
         }
+    }
+}
+
+impl From<String> for ErrorCode {
+    fn from(s: String) -> ErrorCode {
+        ErrorCode::parse(&s)
     }
 }
 
@@ -62,7 +82,7 @@ mod tests {
 
     #[test]
     fn round_trips_known_and_extension_codes() {
-        for s in ["invalid_client", "invalid_scope", "invalid_token"] {
+        for s in ["invalid_client", "invalid_target", "invalid_token"] {
             assert_eq!(ErrorCode::parse(s).as_str(), s);
         }
         assert_eq!(
