@@ -39,6 +39,10 @@ pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
         }
     };
     let file = write_mock_target(server.materials(), &dir)?;
+    // Listen for Ctrl-C before saying so: the first poll installs the handler, so a SIGINT sent
+    // as soon as "Ctrl-C to stop." is read cannot kill the process before the folder is removed.
+    let mut stop = std::pin::pin!(tokio::signal::ctrl_c());
+    let early = std::future::poll_fn(|cx| std::task::Poll::Ready(stop.as_mut().poll(cx))).await;
     println!("mock OFP listening on {}", server.materials().issuer);
     println!(
         "target file: {}  (test credentials generated for this run only)",
@@ -49,7 +53,9 @@ pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
     println!("Ctrl-C to stop.");
     // Flushed now: a pipe reader (a test, `| tee`) sees the target file before the mock stops.
     let _ = std::io::Write::flush(&mut std::io::stdout());
-    let _ = tokio::signal::ctrl_c().await;
+    if early.is_pending() {
+        let _ = stop.await;
+    }
     server.shutdown().await;
     match temp {
         Some(t) => {

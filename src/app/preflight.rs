@@ -1,7 +1,8 @@
 //! The preflight of `ofpc run`: every input is read and checked before anything is started or
 //! sent. Flags, scenario files, filters, the allow-list, the baseline, the target file with its
-//! URLs, keys and certificates, and last the `--out` folder (created, a probe file written and
-//! removed). The first problem found is the one message of the run, exit 2.
+//! URLs, keys and certificates; then (called by `run` after the evidence options) the `--out`
+//! folder (created, a probe file written and removed). The first problem found is the one message
+//! of the run, exit 2.
 
 use std::path::Path;
 
@@ -56,7 +57,6 @@ pub fn preflight(args: &RunArgs) -> Result<Checked, InputError> {
         }
         None => None,
     };
-    check_out_dir(&args.out)?;
     Ok(Checked {
         profile,
         faults,

@@ -32,6 +32,8 @@ pub struct RunOptions {
 pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
     let checked = super::preflight::preflight(&args)?;
     let mut evidence = super::evidence::Evidence::prepare(&args, &checked.scenarios)?;
+    // Last, because it creates the folder: no input error may leave an empty --out behind.
+    super::preflight::check_out_dir(&args.out)?;
     // Every input is checked; only now is anything started or sent.
     let (target, mock) = match checked.target {
         Some(target) => (target, None),
