@@ -27,12 +27,22 @@ pub fn read(path: &Path) -> Result<Report, InputError> {
         .unwrap_or("(none)");
     let version = value.get("schema_version").and_then(|v| v.as_u64());
     if schema != SCHEMA_NAME || version != Some(u64::from(SCHEMA_VERSION)) {
-        return Err(InputError::new(format!(
+        let error = InputError::new(format!(
             "not an ofpc report of schema version {SCHEMA_VERSION}: found schema `{schema}` version {}",
             version.map_or("(none)".to_string(), |v| v.to_string())
         ))
-        .in_file(path)
-        .hint("re-run ofpc to produce a report of this version"));
+        .in_file(path);
+        let hint = match version {
+            Some(v) if schema == SCHEMA_NAME && v < u64::from(SCHEMA_VERSION) => format!(
+                "the report was written by an older ofpc; re-run ofpc to produce a version \
+                 {SCHEMA_VERSION} report (the README's \"Report schema versions\" says what changed)"
+            ),
+            Some(v) if schema == SCHEMA_NAME => format!(
+                "the report was written by a newer ofpc (schema version {v}); use that ofpc to read it"
+            ),
+            _ => "pass the report.json of an ofpc run".to_owned(),
+        };
+        return Err(error.hint(hint));
     }
     serde_json::from_value(value).map_err(|e| {
         InputError::new(format!(

@@ -17,3 +17,12 @@ pub(crate) fn sample_report() -> model::Report {
     serde_json::from_str(include_str!("../../tests/fixtures/report-sample.json"))
         .expect("sample report parses")
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sample_reports_findings_are_its_scenarios_findings() {
+        let report = super::sample_report();
+        assert_eq!(report.findings, crate::model::findings(&report.scenarios));
+    }
+}
