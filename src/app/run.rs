@@ -18,6 +18,7 @@ use crate::report::write::write_atomic;
 use crate::run::{RunInput, run};
 use crate::snapshot::baseline::apply_baseline;
 use crate::snapshot::normalise::normalise;
+use crate::snapshot::origin::TargetOrigins;
 
 /// Resolved options of a run.
 pub struct RunOptions {
@@ -136,9 +137,15 @@ pub async fn execute(
         .as_ref()
         .map(|r| (r.issuer.clone(), r.token_url().to_string()))
         .unwrap_or_default();
+    let origins = TargetOrigins::new(outcome.resolved.iter().flat_map(|r| {
+        [Some(r.issuer.as_str()), Some(r.token_endpoint.as_str())]
+            .into_iter()
+            .chain([r.mtls_token_endpoint.as_deref()])
+            .flatten()
+    }));
     let mut results = outcome.results;
     for step in results.iter_mut().flat_map(|r| r.steps.iter_mut()) {
-        step.snapshot = Some(normalise(&step.outcome));
+        step.snapshot = Some(origins.mask(normalise(&step.outcome)));
     }
     assemble(
         RunFacts {

@@ -3,3 +3,4 @@
 pub mod baseline;
 pub mod diff;
 pub mod normalise;
+pub mod origin;
