@@ -61,9 +61,15 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
     };
     let cases = plan(scenarios, &target, target.profile, &filters);
     let mut reporter: Box<dyn Reporter> = match options.format {
-        OutputFormat::Text => Box::new(TerminalReporter::new(options.style).deferring(
-            allow_entries.iter().flatten().map(|e| e.id.clone()).collect(),
-        )),
+        OutputFormat::Text => Box::new(
+            TerminalReporter::new(options.style).deferring(
+                allow_entries
+                    .iter()
+                    .flatten()
+                    .map(|e| e.id.clone())
+                    .collect(),
+            ),
+        ),
         OutputFormat::Json => Box::new(JsonReporter),
     };
     let mut report = execute(target, cases, &options, reporter.as_mut()).await;

@@ -172,7 +172,11 @@ mod tests {
     fn grouped_by_check_ordered_by_severity_then_reach() {
         let pragma = |actual| check("resp-pragma", CheckStatus::Warn, "no-cache", actual);
         let results = vec![
-            scenario("a", Verdict::Warn, vec![vec![pragma("(absent)")], vec![pragma("(absent)")]]),
+            scenario(
+                "a",
+                Verdict::Warn,
+                vec![vec![pragma("(absent)")], vec![pragma("(absent)")]],
+            ),
             scenario(
                 "b",
                 Verdict::Fail,

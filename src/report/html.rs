@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::markdown::{verdict_label, verdict_rank};
 use super::model::{
-    CheckResult, Outcome, Report, ScenarioDrift, RequestRecord, ResponseRecord, ScenarioResult, StepResult,
-    Verdict,
+    CheckResult, Outcome, Report, RequestRecord, ResponseRecord, ScenarioDrift, ScenarioResult,
+    StepResult, Verdict,
 };
 
 /// Every verdict, in the order the filters list them.
@@ -408,7 +408,10 @@ fn scenario_html(
         escape_html(&scenario.id),
         match drift {
             Some(_) if scenario.verdict != Verdict::Drift => {
-                format!("{}</span> <span class=\"b v-drift\">DRIFT", verdict_label(scenario.verdict))
+                format!(
+                    "{}</span> <span class=\"b v-drift\">DRIFT",
+                    verdict_label(scenario.verdict)
+                )
             }
             _ => verdict_label(scenario.verdict).to_owned(),
         },

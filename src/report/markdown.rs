@@ -167,7 +167,10 @@ const MAX_FINDING_LINKS: usize = 12;
 
 /// The anchor of a scenario's block, which findings link to.
 fn anchor(id: &str) -> String {
-    format!("s-{}", id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-"))
+    format!(
+        "s-{}",
+        id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
+    )
 }
 
 /// The findings, one row each, linking to the scenarios they happened in.

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::model::{
-    CertInfo, CheckResult, Finding, Place, CheckStatus, Outcome, RequestRecord, ResponseRecord, ScenarioResult,
-    Severity, StepResult, Summary, TlsFacts, TransportRecord, Verdict,
+    CertInfo, CheckResult, CheckStatus, Finding, Outcome, Place, RequestRecord, ResponseRecord,
+    ScenarioResult, Severity, StepResult, Summary, TlsFacts, TransportRecord, Verdict,
 };
 
 /// Name written in every report so a file can be recognised as ours.

@@ -316,7 +316,11 @@ mod tests {
             lines[1],
             "findings (5; against the baseline: 1 new, 1 fixed, 4 unchanged):"
         );
-        assert!(lines[6].starts_with("  new warn resp-pragma "), "{}", lines[6]);
+        assert!(
+            lines[6].starts_with("  new warn resp-pragma "),
+            "{}",
+            lines[6]
+        );
         assert_eq!(lines[7], "  fixed resp-cache-control");
     }
 
@@ -327,7 +331,10 @@ mod tests {
         let changes = ["step 1: status 401 -> 500".to_owned()];
         let line = scenario_line(PLAIN, pragma, Some(&changes)).unwrap();
         assert!(line.starts_with("WARN+DRIFT err-pragma "), "{line}");
-        assert!(line.ends_with("\n        drift: step 1: status 401 -> 500"), "{line}");
+        assert!(
+            line.ends_with("\n        drift: step 1: status 401 -> 500"),
+            "{line}"
+        );
         let quiet = Style {
             quiet: true,
             ..PLAIN

@@ -12,7 +12,6 @@ use crate::report::model::{FindingsChange, Report};
 /// Longest rendering of one value in a change line, in characters.
 const MAX_VALUE_CHARS: usize = 80;
 
-
 /// Compares every scenario's step snapshots (matched by scenario id and step index).
 /// Scenarios in the current run come first, in its order; then those only in the baseline.
 pub fn diff_reports(baseline: &Report, current: &Report) -> Vec<ScenarioDrift> {

@@ -113,7 +113,9 @@ mod tests {
     fn a_longer_authority_is_not_cut_by_a_shorter_one() {
         let origins = TargetOrigins::new(["https://as.example:443", "https://as.example:4431/t"]);
         assert_eq!(
-            origins.mask(json!("https://as.example:4431/t and https://as.example:443/")),
+            origins.mask(json!(
+                "https://as.example:4431/t and https://as.example:443/"
+            )),
             json!("https://[target-2]/t and https://[target]/")
         );
         assert_eq!(authority("https://user:pw@h:1/x"), Some("h:1"));
