@@ -1,15 +1,18 @@
 //! The target's own origin in snapshots: the built-in mock listens on a random port, so its
 //! discovery URLs differ on every run. Each host:port of the target (from its issuer and token
 //! endpoints) is replaced by a stable label before snapshots are compared, so a run against the
-//! mock does not drift from a baseline taken against another instance of it.
+//! mock does not drift from a baseline taken against another instance of it: `https://host:port`
+//! becomes `[origin]` (as in the committed snapshots under `fixtures/snapshots/`), the bare
+//! `host:port` elsewhere (an `http://` URL) `[origin-host]`; a second origin `[origin-2]`.
 
 use serde_json::Value;
 
 /// The host:port the target's URLs name, each with the label that replaces it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TargetOrigins {
-    /// (authority, label), longest authority first so none is replaced inside a longer one.
-    authorities: Vec<(String, String)>,
+    /// (text, label), longest text first so none is replaced inside a longer one: each
+    /// `https://host:port` and each bare `host:port`.
+    replacements: Vec<(String, String)>,
 }
 
 /// The authority (`host:port`) of an absolute URL, without user information.
@@ -22,7 +25,7 @@ fn authority(url: &str) -> Option<&str> {
 }
 
 impl TargetOrigins {
-    /// The origins of `urls` (issuer first): the first is `[target]`, others `[target-2]`, ...
+    /// The origins of `urls` (issuer first): the first is `[origin]`, others `[origin-2]`, ...
     pub fn new<'a>(urls: impl IntoIterator<Item = &'a str>) -> TargetOrigins {
         let mut found: Vec<String> = Vec::new();
         for a in urls.into_iter().filter_map(authority) {
@@ -30,20 +33,18 @@ impl TargetOrigins {
                 found.push(a.to_owned());
             }
         }
-        let mut authorities: Vec<(String, String)> = found
-            .into_iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let label = if i == 0 {
-                    "[target]".to_owned()
-                } else {
-                    format!("[target-{}]", i + 1)
-                };
-                (a, label)
-            })
-            .collect();
-        authorities.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
-        TargetOrigins { authorities }
+        let mut replacements = Vec::new();
+        for (i, a) in found.into_iter().enumerate() {
+            let label = if i == 0 {
+                "origin".to_owned()
+            } else {
+                format!("origin-{}", i + 1)
+            };
+            replacements.push((format!("https://{a}"), format!("[{label}]")));
+            replacements.push((a, format!("[{label}-host]")));
+        }
+        replacements.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        TargetOrigins { replacements }
     }
 
     /// `value` with every string's target authorities replaced by their labels.
@@ -60,9 +61,9 @@ impl TargetOrigins {
 
     fn mask_str(&self, s: &str) -> String {
         let mut out = s.to_owned();
-        for (authority, label) in &self.authorities {
-            if out.contains(authority.as_str()) {
-                out = out.replace(authority.as_str(), label);
+        for (text, label) in &self.replacements {
+            if out.contains(text.as_str()) {
+                out = out.replace(text.as_str(), label);
             }
         }
         out
@@ -100,9 +101,9 @@ mod tests {
             json!({
                 "status": 200,
                 "body": {
-                    "issuer": "https://[target]",
-                    "registration_endpoint": "http://[target]/register",
-                    "mtls_endpoint_aliases": { "token_endpoint": "https://[target-2]/mtls/token" },
+                    "issuer": "[origin]",
+                    "registration_endpoint": "http://[origin-host]/register",
+                    "mtls_endpoint_aliases": { "token_endpoint": "[origin-2]/mtls/token" },
                     "scopes_supported": ["accounts"],
                 }
             })
@@ -114,9 +115,9 @@ mod tests {
         let origins = TargetOrigins::new(["https://as.example:443", "https://as.example:4431/t"]);
         assert_eq!(
             origins.mask(json!(
-                "https://as.example:4431/t and https://as.example:443/"
+                "https://as.example:4431/t and https://as.example:443/ (as.example:443)"
             )),
-            json!("https://[target-2]/t and https://[target]/")
+            json!("[origin-2]/t and [origin]/ ([origin-host])")
         );
         assert_eq!(authority("https://user:pw@h:1/x"), Some("h:1"));
         assert_eq!(authority("not a url"), None);
