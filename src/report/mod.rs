@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod model;
 pub mod reporter;
 pub mod terminal;
+pub mod wire;
 pub mod write;
 
 /// The sample report the renderer and diff tests share (`tests/fixtures/report-sample.json`).
