@@ -43,7 +43,7 @@ impl TargetOrigins {
             replacements.push((format!("https://{a}"), format!("[{label}]")));
             replacements.push((a, format!("[{label}-host]")));
         }
-        replacements.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        replacements.sort_by_key(|r| std::cmp::Reverse(r.0.len()));
         TargetOrigins { replacements }
     }
 
