@@ -486,7 +486,10 @@ fn file_cases(f: &Fixture) -> Vec<Case> {
         .flags(&[s("--baseline"), f.path("target.toml")]),
         case(
             "baseline of an old schema",
-            &format!("error: {old}: not an ofpc report of schema version 1: found schema `ofpc-report` version 0"),
+            &format!(
+                "error: {old}: not an ofpc report of schema version {}: found schema `ofpc-report` version 0",
+                ofp_conformance::report::model::SCHEMA_VERSION
+            ),
         )
         .flags(&[s("--baseline"), old.clone()]),
     ];

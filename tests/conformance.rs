@@ -18,6 +18,7 @@ use ofp_conformance::model::{CheckStatus, ScenarioResult, Verdict};
 use ofp_conformance::plan::{Case, Filters, plan};
 use ofp_conformance::run::{RunInput, run};
 use ofp_conformance::snapshot::normalise::normalise;
+use ofp_conformance::snapshot::origin::TargetOrigins;
 
 fn setup(rt: &tokio::runtime::Runtime) -> Result<(Target, Option<MockServer>), String> {
     match std::env::var_os("OFPC_TARGET") {
@@ -93,12 +94,12 @@ fn trial_for(case: Case, target: Arc<Target>, rt: Arc<tokio::runtime::Runtime>) 
         );
         settings.set_prepend_module_to_snapshot(false);
         settings.set_omit_expression(true);
-        let origin = origin_of(&target_origin);
+        let origins = TargetOrigins::new([target_origin.as_str()]);
         settings.bind(|| {
             for step in &result.steps {
                 insta::assert_json_snapshot!(
                     format!("{}__step{}", result.id, step.index),
-                    mask_origin(normalise(&step.outcome), &origin)
+                    origins.mask(normalise(&step.outcome))
                 );
             }
         });
@@ -106,29 +107,6 @@ fn trial_for(case: Case, target: Arc<Target>, rt: Arc<tokio::runtime::Runtime>) 
     })
     .with_kind(kind)
     .with_ignored_flag(ignored)
-}
-
-/// `https://host:port` of a URL.
-fn origin_of(url: &str) -> String {
-    let after = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after..].find('/').map_or(url.len(), |i| after + i);
-    url[..end].to_string()
-}
-
-/// Metadata documents carry the target's URLs; the mock listens on a new port every run, so
-/// its origin is written `[origin]` in snapshots.
-fn mask_origin(value: serde_json::Value, origin: &str) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => Value::String(s.replace(origin, "[origin]")),
-        Value::Array(a) => Value::Array(a.into_iter().map(|v| mask_origin(v, origin)).collect()),
-        Value::Object(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| (k, mask_origin(v, origin)))
-                .collect(),
-        ),
-        other => other,
-    }
 }
 
 fn main() {

@@ -322,7 +322,7 @@ fn doctor_against_the_mock_healthy_broken_and_closed() {
         "  ok    files ",
         "  ok    cert client ",
         "  ok    cert mtls_client ",
-        "HTTP 200 over TLSv1_3",
+        "HTTP 200 over TLS 1.3",
         "; no client certificate needed",
         "  ok    clock ",
         "  ok    token ",

@@ -5,16 +5,16 @@ use crate::errors::InputError;
 use crate::exit_codes;
 use crate::report::json;
 use crate::report::reporter::{file_format, format_names};
-use crate::snapshot::diff::{diff_reports, render_diff};
+use crate::snapshot::diff::render_report_diff;
 
 pub fn report_command(cmd: ReportCommand) -> Result<u8, InputError> {
     match cmd {
         ReportCommand::Diff { baseline, current } => {
             let a = json::read(&baseline)?;
             let b = json::read(&current)?;
-            let drifts = diff_reports(&a, &b);
-            print!("{}", render_diff(&drifts));
-            Ok(if drifts.is_empty() {
+            let (text, clean) = render_report_diff(&a, &b);
+            print!("{text}");
+            Ok(if clean {
                 exit_codes::OK
             } else {
                 exit_codes::FAILURES

@@ -9,7 +9,6 @@ use crate::cli::args::{OutputFormat, RunArgs};
 use crate::config::Target;
 use crate::errors::InputError;
 use crate::mock::{MockOptions, MockServer};
-use crate::model::{Verdict, summarise};
 use crate::plan::{allow, plan};
 use crate::report::build::{RunFacts, assemble};
 use crate::report::model::{Report, TargetInfo};
@@ -17,8 +16,9 @@ use crate::report::reporter::{Event, FILE_FORMATS, JsonReporter, Reporter};
 use crate::report::terminal::{Style, TerminalReporter};
 use crate::report::write::write_atomic;
 use crate::run::{RunInput, run};
-use crate::snapshot::diff::diff_reports;
+use crate::snapshot::baseline::apply_baseline;
 use crate::snapshot::normalise::normalise;
+use crate::snapshot::origin::TargetOrigins;
 
 /// Resolved options of a run.
 pub struct RunOptions {
@@ -63,7 +63,15 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
     };
     let cases = plan(scenarios, &target, target.profile, &filters);
     let mut reporter: Box<dyn Reporter> = match options.format {
-        OutputFormat::Text => Box::new(TerminalReporter::new(options.style)),
+        OutputFormat::Text => Box::new(
+            TerminalReporter::new(options.style).deferring(
+                allow_entries
+                    .iter()
+                    .flatten()
+                    .map(|e| e.id.clone())
+                    .collect(),
+            ),
+        ),
         OutputFormat::Json => Box::new(JsonReporter),
     };
     let mut report = execute(target, cases, &options, reporter.as_mut()).await;
@@ -137,9 +145,15 @@ pub async fn execute(
         .as_ref()
         .map(|r| (r.issuer.clone(), r.token_url().to_string()))
         .unwrap_or_default();
+    let origins = TargetOrigins::new(outcome.resolved.iter().flat_map(|r| {
+        [Some(r.issuer.as_str()), Some(r.token_endpoint.as_str())]
+            .into_iter()
+            .chain([r.mtls_token_endpoint.as_deref()])
+            .flatten()
+    }));
     let mut results = outcome.results;
     for step in results.iter_mut().flat_map(|r| r.steps.iter_mut()) {
-        step.snapshot = Some(normalise(&step.outcome));
+        step.snapshot = Some(origins.mask(normalise(&step.outcome)));
     }
     assemble(
         RunFacts {
@@ -177,29 +191,10 @@ pub fn finish_report(
         );
         report.notices.extend(failures.iter().cloned());
         report.run_failures.extend(failures);
-        report.summary = summarise(&report.scenarios);
+        report.recount();
     }
     if let Some(baseline) = baseline {
-        let mut drift_failures = Vec::new();
-        for drift in diff_reports(baseline, report) {
-            let Some(scenario) = report.scenarios.iter_mut().find(|s| s.id == drift.id) else {
-                continue;
-            };
-            let changes = drift.changes.join("; ");
-            if scenario.verdict == Verdict::Pass {
-                scenario.verdict = Verdict::Drift;
-            }
-            scenario.reason = Some(match &scenario.reason {
-                Some(r) => format!("{r}; drift from baseline: {changes}"),
-                None => format!("drift from baseline: {changes}"),
-            });
-            if fail_on_drift {
-                drift_failures.push(format!("{}: drift from baseline: {changes}", drift.id));
-            }
-        }
-        report.notices.extend(drift_failures.iter().cloned());
-        report.run_failures.extend(drift_failures);
-        report.summary = summarise(&report.scenarios);
+        apply_baseline(report, baseline, fail_on_drift);
     }
 }
 

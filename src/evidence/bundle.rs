@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::dsse::{Envelope, PAYLOAD_TYPE, pae};
 use super::sign::{KeyError, Signer};
 use super::statement::{
-    CatalogueFacts, PREDICATE_TYPE, Predicate, STATEMENT_TYPE, SignerFacts, Statement, Subject,
-    ToolFacts, sha256_hex,
+    CatalogueFacts, FindingFacts, PREDICATE_TYPE, Predicate, STATEMENT_TYPE, SignerFacts,
+    Statement, Subject, ToolFacts, sha256_hex,
 };
 use super::target::{CertFacts, TargetDescription};
 use crate::report::model::Report;
@@ -142,6 +142,15 @@ pub fn assemble(input: &BundleInput<'_>) -> Result<Vec<BundleFile>, KeyError> {
         profile: report.profile.clone(),
         target: serde_json::to_value(&report.target).unwrap_or_default(),
         summary: serde_json::to_value(&report.summary).unwrap_or_default(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| FindingFacts {
+                check: f.check.clone(),
+                severity: f.severity.as_str().to_owned(),
+                scenarios: f.places.iter().map(|p| p.scenario.clone()).collect(),
+            })
+            .collect(),
         tool,
         catalogue,
         signer: input.signer.map(|s| SignerFacts {

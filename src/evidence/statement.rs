@@ -66,10 +66,23 @@ pub struct Predicate {
     pub target: serde_json::Value,
     /// Scenario counts by verdict, as in report.json.
     pub summary: serde_json::Value,
+    /// The run's findings, most severe and widest first: check id, severity and the scenarios.
+    #[serde(default)]
+    pub findings: Vec<FindingFacts>,
     pub tool: ToolFacts,
     pub catalogue: CatalogueFacts,
     /// Who signed, or null for an unsigned bundle.
     pub signer: Option<SignerFacts>,
+}
+
+/// One finding as the predicate states it (the full finding is in report.json).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingFacts {
+    pub check: String,
+    /// `fail` or `warn`.
+    pub severity: String,
+    pub scenarios: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

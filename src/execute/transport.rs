@@ -165,7 +165,7 @@ impl Transport {
             .map_err(|e| classify_io(&e, "TLS handshake"))?;
         let (_, conn) = tls.get_ref();
         let facts = TlsFacts {
-            version: conn.protocol_version().map(|v| format!("{v:?}")),
+            version: conn.protocol_version().map(protocol_words),
             cipher_suite: conn
                 .negotiated_cipher_suite()
                 .map(|s| format!("{:?}", s.suite())),
@@ -319,7 +319,10 @@ fn classify_rustls(e: &rustls::Error, during: &str) -> TransportFailure {
             TransportKind::TlsAlert {
                 alert: format!("{alert:?}"),
             },
-            format!("TLS alert `{alert:?}` received during {during}"),
+            format!(
+                "TLS alert `{}` received during {during}",
+                alert_words(&format!("{alert:?}"))
+            ),
         ),
         rustls::Error::InvalidCertificate(reason) => TransportFailure::new(
             TransportKind::ServerCert,
@@ -333,6 +336,33 @@ fn classify_rustls(e: &rustls::Error, during: &str) -> TransportFailure {
             format!("TLS error during {during}: {other}"),
         ),
     }
+}
+
+/// `TLSv1_3` -> `TLS 1.3`, as people write it.
+fn protocol_words(version: rustls::ProtocolVersion) -> String {
+    match version {
+        rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".to_owned(),
+        rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".to_owned(),
+        rustls::ProtocolVersion::TLSv1_1 => "TLS 1.1".to_owned(),
+        rustls::ProtocolVersion::TLSv1_0 => "TLS 1.0".to_owned(),
+        other => format!("protocol 0x{:04x}", u16::from(other)),
+    }
+}
+
+/// An alert's name as RFC 8446 §6 spells it: `CertificateRequired` -> `certificate_required`.
+fn alert_words(debug: &str) -> String {
+    let mut out = String::with_capacity(debug.len() + 4);
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A server-certificate problem in words (rustls' own text, names without Rust debug syntax).
@@ -528,7 +558,30 @@ pub mod url_lite {
 
 #[cfg(test)]
 mod tests {
-    use super::describe_cert_error;
+    use super::{classify_rustls, describe_cert_error, protocol_words};
+
+    #[test]
+    fn alerts_and_versions_read_as_the_rfcs_write_them() {
+        let alert = classify_rustls(
+            &rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired),
+            "TLS handshake",
+        );
+        assert_eq!(
+            alert.message,
+            "TLS alert `certificate_required` received during TLS handshake"
+        );
+        assert_eq!(
+            alert.kind,
+            crate::model::TransportKind::TlsAlert {
+                alert: "CertificateRequired".into()
+            }
+        );
+        assert_eq!(protocol_words(rustls::ProtocolVersion::TLSv1_3), "TLS 1.3");
+        assert_eq!(
+            protocol_words(rustls::ProtocolVersion::Unknown(0x0305)),
+            "protocol 0x0305"
+        );
+    }
 
     #[test]
     fn a_wrong_host_name_is_told_in_words() {

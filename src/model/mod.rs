@@ -8,6 +8,7 @@ pub mod check_id;
 pub mod error_code;
 pub mod event;
 pub mod exchange;
+pub mod finding;
 mod keyword;
 pub mod result;
 pub mod verdict;
@@ -19,5 +20,6 @@ pub use exchange::{
     CertInfo, Outcome, RequestRecord, ResponseRecord, TlsFacts, TransportFailure, TransportKind,
     TransportRecord, WireResponse,
 };
+pub use finding::{Finding, Place, findings};
 pub use result::{CheckResult, ScenarioResult, StepResult, Summary, summarise};
 pub use verdict::{CheckStatus, Severity, Verdict};

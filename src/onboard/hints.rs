@@ -279,7 +279,7 @@ mod tests {
                 kind: &TransportKind::TlsAlert {
                     alert: "CertificateUnknown".into(),
                 },
-                message: "TLS alert `CertificateUnknown` received during TLS handshake",
+                message: "TLS alert `certificate_unknown` received during TLS handshake",
             },
             &c,
         );

@@ -1,7 +1,7 @@
 //! Assembles the [`Report`] from a finished run.
 
 use super::model::{Report, SCHEMA_NAME, SCHEMA_VERSION, TargetInfo, ToolInfo};
-use crate::model::{ScenarioResult, summarise};
+use crate::model::{ScenarioResult, findings, summarise};
 
 /// Everything about a run that is not the scenario results.
 pub struct RunFacts {
@@ -31,8 +31,11 @@ pub fn assemble(facts: RunFacts, scenarios: Vec<ScenarioResult>) -> Report {
         duration_ms: facts.duration_ms,
         complete: facts.complete,
         summary: summarise(&scenarios),
+        findings: findings(&scenarios),
         notices: facts.notices,
         run_failures: Vec::new(),
+        drift: Vec::new(),
+        findings_vs_baseline: None,
         scenarios,
     }
 }

@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 
 use super::markdown::{verdict_label, verdict_rank};
 use super::model::{
-    CheckResult, Outcome, Report, RequestRecord, ResponseRecord, ScenarioResult, StepResult,
-    Verdict,
+    CheckResult, Outcome, Report, RequestRecord, ResponseRecord, ScenarioDrift, ScenarioResult,
+    StepResult, Verdict,
 };
 
 /// Every verdict, in the order the filters list them.
@@ -165,6 +165,7 @@ pub fn render(report: &Report) -> String {
     }
 
     out.push_str(&header(report));
+    out.push_str(&findings_html(report));
     out.push_str(&nav(report, &present, &categories));
 
     out.push_str("<main>\n");
@@ -175,7 +176,8 @@ pub fn render(report: &Report) -> String {
             .iter()
             .position(|c| *c == scenario.category)
             .unwrap_or(0);
-        out.push_str(&scenario_html(scenario, category));
+        let drift = report.drift.iter().find(|d| d.id == scenario.id);
+        out.push_str(&scenario_html(scenario, category, drift));
     }
     out.push_str("</main>\n");
     let _ = write!(
@@ -239,19 +241,10 @@ fn header(report: &Report) -> String {
              scenario finished; only the scenarios that finished are listed.</p>\n",
         );
     }
-    let target_kind = if report.target.mock {
-        if report.target.faults.is_empty() {
-            "built-in mock".to_owned()
-        } else {
-            format!("built-in mock, faults: {}", report.target.faults.join(", "))
-        }
-    } else {
-        "real target".to_owned()
-    };
     let rows = [
+        ("Target", report.target.described()),
         ("Token endpoint", report.target.token_endpoint.clone()),
         ("Issuer", report.target.issuer.clone()),
-        ("Target", target_kind),
         ("Profile", report.profile.clone()),
         (
             "Run",
@@ -351,7 +344,55 @@ fn nav(report: &Report, present: &[Verdict], categories: &[&str]) -> String {
     out
 }
 
-fn scenario_html(scenario: &ScenarioResult, category: usize) -> String {
+/// Most scenario links in one findings row.
+const MAX_FINDING_LINKS: usize = 12;
+
+/// The findings table above the scenarios; each row links to the scenarios it happened in.
+fn findings_html(report: &Report) -> String {
+    if report.findings.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<section class=\"findings\">\n<h2>Findings ({})</h2>\n<table class=\"checks\">\n\
+         <tr><th>Severity</th><th>Check</th><th>Scenarios</th><th>Expected</th><th>Actual</th><th>Refs</th></tr>\n",
+        report.findings.len()
+    );
+    for f in &report.findings {
+        let mut links: Vec<String> = f
+            .places
+            .iter()
+            .take(MAX_FINDING_LINKS)
+            .map(|p| {
+                let id = escape_html(&p.scenario);
+                format!("<a href=\"#s-{id}\"><code>{id}</code></a>")
+            })
+            .collect();
+        if f.places.len() > MAX_FINDING_LINKS {
+            links.push(format!("and {} more", f.places.len() - MAX_FINDING_LINKS));
+        }
+        let _ = writeln!(
+            out,
+            "<tr class=\"v-{sev}\"><td><span class=\"b\">{sev}</span></td><td><code>{}</code> {}</td>\
+             <td>{}: {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape_html(&f.check),
+            escape_html(&f.title),
+            f.scenario_count(),
+            links.join(", "),
+            escape_html(&f.expected.join(" | ")),
+            escape_html(&f.actual.join(" | ")),
+            escape_html(&f.refs.join("; ")),
+            sev = f.severity.as_str(),
+        );
+    }
+    out.push_str("</table>\n</section>\n");
+    out
+}
+
+fn scenario_html(
+    scenario: &ScenarioResult,
+    category: usize,
+    drift: Option<&ScenarioDrift>,
+) -> String {
     let v = scenario.verdict.as_str();
     let open = if matches!(scenario.verdict, Verdict::Fail | Verdict::Error) {
         " open"
@@ -365,7 +406,15 @@ fn scenario_html(scenario: &ScenarioResult, category: usize) -> String {
          <summary><span class=\"b\">{}</span> <code>{}</code> <span class=\"t\">{}</span> \
          <span class=\"m\">{} · {}</span></summary>\n<div class=\"body\">",
         escape_html(&scenario.id),
-        verdict_label(scenario.verdict),
+        match drift {
+            Some(_) if scenario.verdict != Verdict::Drift => {
+                format!(
+                    "{}</span> <span class=\"b v-drift\">DRIFT",
+                    verdict_label(scenario.verdict)
+                )
+            }
+            _ => verdict_label(scenario.verdict).to_owned(),
+        },
         escape_html(&scenario.id),
         escape_html(&scenario.title),
         escape_html(&scenario.category),
@@ -382,6 +431,13 @@ fn scenario_html(scenario: &ScenarioResult, category: usize) -> String {
             "<p class=\"reason\"><strong>Reason:</strong> {}</p>",
             escape_html(reason)
         );
+    }
+    if let Some(drift) = drift {
+        out.push_str("<p class=\"reason\"><strong>Drift from the baseline:</strong></p>\n<ul>\n");
+        for change in &drift.changes {
+            let _ = writeln!(out, "<li><code>{}</code></li>", escape_html(change));
+        }
+        out.push_str("</ul>\n");
     }
     for step in &scenario.steps {
         out.push_str(&step_html(step));
@@ -555,12 +611,36 @@ mod tests {
     }
 
     #[test]
+    fn findings_come_before_the_scenarios_and_the_header_names_the_target() {
+        let html = render(&sample());
+        let findings = html.find("<h2>Findings (5)</h2>").unwrap();
+        assert!(findings < html.find("<main>").unwrap());
+        assert!(html.contains(
+            "<tr><th scope=\"row\">Target</th><td>mock (the built-in mock OFP, faults: \
+             accept-expired-assertion)</td></tr>"
+        ));
+        let mut real = sample();
+        real.target.mock = false;
+        real.target.faults.clear();
+        real.target.name = "sandbox".into();
+        assert!(render(&real).contains(
+            "<tr><th scope=\"row\">Target</th><td>sandbox (a server under test)</td></tr>"
+        ));
+    }
+
+    #[test]
     fn self_contained() {
         let html = render(&sample());
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
-        for external in ["src=", "href=", "@import", "url("] {
+        for external in ["src=", "@import", "url("] {
             assert!(!html.contains(external), "{external}");
         }
+        // Links only within the page (findings to their scenarios).
+        assert_eq!(
+            html.matches("href=").count(),
+            html.matches("href=\"#s-").count()
+        );
+        assert!(html.contains("<a href=\"#s-jwt-exp-past\"><code>jwt-exp-past</code></a>"));
         let style_start = html.find("<style>").unwrap() + "<style>".len();
         let style_end = html.find("</style>").unwrap();
         let csp_style = csp_hash(&html[style_start..style_end]);

@@ -36,7 +36,8 @@ pub fn render(report: &Report) -> String {
         let mut time_ms = 0;
         for scenario in report.scenarios.iter().filter(|s| s.category == category) {
             time_ms += scenario.duration_ms;
-            suite.add_test_case(test_case(scenario));
+            let drift = report.drift.iter().find(|d| d.id == scenario.id);
+            suite.add_test_case(test_case(scenario, drift.map(|d| d.changes.as_slice())));
         }
         suite.set_time(Duration::from_millis(time_ms));
         suite.add_property(Property::new("target", report.target.name.as_str()));
@@ -54,7 +55,8 @@ pub fn render(report: &Report) -> String {
     }
 }
 
-fn test_case(scenario: &ScenarioResult) -> TestCase {
+/// `drift`: the changes from the baseline, when the scenario drifted.
+fn test_case(scenario: &ScenarioResult, drift: Option<&[String]>) -> TestCase {
     let status = match scenario.verdict {
         Verdict::Pass | Verdict::Warn | Verdict::Drift | Verdict::KnownDeviation => {
             TestCaseStatus::success()
@@ -91,7 +93,17 @@ fn test_case(scenario: &ScenarioResult) -> TestCase {
     {
         case.add_property(Property::new("x-fapi-interaction-id", interaction_id));
     }
-    if let Some(note) = success_note(scenario) {
+    let drift_note = drift.map(|changes| {
+        format!(
+            "drift: the normalised responses differ from the baseline: {}",
+            changes.join("; ")
+        )
+    });
+    let note = match (success_note(scenario), drift_note) {
+        (Some(note), Some(drift)) => Some(format!("{note}\n{drift}")),
+        (note, drift) => note.or(drift),
+    };
+    if let Some(note) = note {
         case.set_system_out(note);
     }
     case
@@ -190,14 +202,6 @@ fn success_note(scenario: &ScenarioResult) -> Option<String> {
             "warnings:\n{}",
             check_details(scenario, &[CheckStatus::Warn])
         )),
-        Verdict::Drift => Some(format!(
-            "drift: the normalised responses differ from the baseline{}",
-            scenario
-                .reason
-                .as_deref()
-                .map(|r| format!(": {r}"))
-                .unwrap_or_default()
-        )),
         _ => None,
     }
 }
@@ -277,6 +281,30 @@ mod tests {
                  fail err-code: expected invalid_client | invalid_request, got (no error member)\n  \
                  fail err-no-token: expected absent, got present\n"
             )
+        );
+    }
+
+    #[test]
+    fn drift_is_noted_beside_a_warning() {
+        let mut report = sample();
+        report.drift.push(crate::report::model::ScenarioDrift {
+            id: "err-pragma".into(),
+            changes: vec!["step 1: status 401 -> 500".into()],
+        });
+        let xml = render(&report);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let out = case(&doc, "err-pragma")
+            .children()
+            .find(|n| n.has_tag_name("system-out"))
+            .and_then(|n| n.text())
+            .unwrap()
+            .to_owned();
+        assert!(out.starts_with("warnings:\n"), "{out}");
+        assert!(
+            out.ends_with(
+                "\ndrift: the normalised responses differ from the baseline: step 1: status 401 -> 500"
+            ),
+            "{out}"
         );
     }
 

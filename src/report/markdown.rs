@@ -46,6 +46,7 @@ pub(crate) fn verdict_label(verdict: Verdict) -> &'static str {
 pub fn render(report: &Report) -> String {
     let mut out = Budget::new(MAX_BYTES - RESERVE);
     out.push_always(&header(report));
+    out.push_always(&findings_table(report));
 
     let failures: Vec<&ScenarioResult> = report
         .scenarios
@@ -55,7 +56,10 @@ pub fn render(report: &Report) -> String {
     let attention: Vec<&ScenarioResult> = report
         .scenarios
         .iter()
-        .filter(|s| matches!(s.verdict, Verdict::Error | Verdict::Warn | Verdict::Drift))
+        .filter(|s| {
+            matches!(s.verdict, Verdict::Error | Verdict::Warn | Verdict::Drift)
+                || (s.verdict != Verdict::Fail && report.drifted(&s.id))
+        })
         .collect();
     let rest: Vec<&ScenarioResult> = report
         .scenarios
@@ -64,14 +68,14 @@ pub fn render(report: &Report) -> String {
             matches!(
                 s.verdict,
                 Verdict::Pass | Verdict::Skip | Verdict::KnownDeviation
-            )
+            ) && !report.drifted(&s.id)
         })
         .collect();
 
     if !failures.is_empty() {
         out.push_always(&format!("\n## Failures ({})\n", failures.len()));
         for scenario in &failures {
-            out.push(&scenario_block(scenario));
+            out.push(&scenario_block(scenario, report));
         }
     }
     if !attention.is_empty() {
@@ -80,7 +84,7 @@ pub fn render(report: &Report) -> String {
             attention.len()
         ));
         for scenario in &attention {
-            out.push(&scenario_block(scenario));
+            out.push(&scenario_block(scenario, report));
         }
     }
     if !rest.is_empty() {
@@ -114,16 +118,11 @@ fn header(report: &Report) -> String {
         inline(&report.target.name)
     );
     out.push_str("| Target | Profile | Duration | Run |\n| --- | --- | --- | --- |\n");
-    let target = if report.target.mock {
-        let faults = if report.target.faults.is_empty() {
-            String::new()
-        } else {
-            format!(", faults: {}", report.target.faults.join(", "))
-        };
-        format!("{} (built-in mock{faults})", report.target.token_endpoint)
-    } else {
-        report.target.token_endpoint.clone()
-    };
+    let target = format!(
+        "{}: {}",
+        report.target.described(),
+        report.target.token_endpoint
+    );
     let run = if report.complete {
         "complete".to_owned()
     } else {
@@ -163,14 +162,73 @@ fn header(report: &Report) -> String {
     out
 }
 
-fn scenario_block(scenario: &ScenarioResult) -> String {
+/// Most scenario links in one findings row.
+const MAX_FINDING_LINKS: usize = 12;
+
+/// The anchor of a scenario's block, which findings link to.
+fn anchor(id: &str) -> String {
+    format!(
+        "s-{}",
+        id.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "-")
+    )
+}
+
+/// The findings, one row each, linking to the scenarios they happened in.
+fn findings_table(report: &Report) -> String {
+    if report.findings.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n## Findings ({})\n\n\
+         | Severity | Check | Scenarios | Expected | Actual | Refs |\n\
+         | --- | --- | --- | --- | --- | --- |\n",
+        report.findings.len()
+    );
+    for f in &report.findings {
+        let mut links: Vec<String> = f
+            .places
+            .iter()
+            .take(MAX_FINDING_LINKS)
+            .map(|p| format!("[`{}`](#{})", code_cell(&p.scenario), anchor(&p.scenario)))
+            .collect();
+        if f.places.len() > MAX_FINDING_LINKS {
+            links.push(format!("and {} more", f.places.len() - MAX_FINDING_LINKS));
+        }
+        let _ = writeln!(
+            out,
+            "| {} | `{}` {} | {}: {} | {} | {} | {} |",
+            f.severity.as_str(),
+            code_cell(&f.check),
+            cell(&f.title),
+            f.scenario_count(),
+            links.join(", "),
+            cell(&f.expected.join(" | ")),
+            cell(&f.actual.join(" | ")),
+            cell(&f.refs.join("; "))
+        );
+    }
+    out
+}
+
+/// The verdict label, with DRIFT added when a scenario that did not pass also drifted.
+fn labels(scenario: &ScenarioResult, report: &Report) -> String {
+    let label = verdict_label(scenario.verdict);
+    if report.drifted(&scenario.id) && scenario.verdict != Verdict::Drift {
+        format!("{label}+DRIFT")
+    } else {
+        label.to_owned()
+    }
+}
+
+fn scenario_block(scenario: &ScenarioResult, report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\n### {} `{}`: {}\n",
-        verdict_label(scenario.verdict),
+        "\n### {} `{}`: {} <a id=\"{}\"></a>\n",
+        labels(scenario, report),
         code_cell(&scenario.id),
-        inline(&scenario.title)
+        inline(&scenario.title),
+        anchor(&scenario.id)
     );
     let mut meta = format!(
         "Category {}, severity {}",
@@ -183,6 +241,12 @@ fn scenario_block(scenario: &ScenarioResult) -> String {
     let _ = writeln!(out, "{meta}.");
     if let Some(reason) = &scenario.reason {
         let _ = writeln!(out, "\nReason: {}", inline(reason));
+    }
+    if let Some(drift) = report.drift.iter().find(|d| d.id == scenario.id) {
+        out.push_str("\nDrift from the baseline:\n\n");
+        for change in &drift.changes {
+            let _ = writeln!(out, "- {}", inline(change));
+        }
     }
 
     let shown = [CheckStatus::Fail, CheckStatus::Warn];
@@ -391,7 +455,7 @@ mod tests {
              \n\
              | Target | Profile | Duration | Run |\n\
              | --- | --- | --- | --- |\n\
-             | https://127.0.0.1:8443/token (built-in mock, faults: accept-expired-assertion) | ofm | 2.345 s | complete |\n\
+             | mock (the built-in mock OFP, faults: accept-expired-assertion): https://127.0.0.1:8443/token | ofm | 2.345 s | complete |\n\
              \n\
              | Total | Pass | Fail | Warn | Error | Skip | Known deviation | Drift |\n\
              | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n\
@@ -399,6 +463,40 @@ mod tests {
              \n\
              ofpc 0.1.0, run `20261129T010203Z-mock`, started 2026-11-29T01:02:03Z."
         );
+    }
+
+    #[test]
+    fn findings_open_the_report_and_link_to_their_scenarios() {
+        let md = render(&sample());
+        let findings = md.find("## Findings (5)").unwrap();
+        assert!(findings < md.find("## Failures (2)").unwrap());
+        let rows: Vec<&str> = md[findings..].lines().skip(2).take(4).collect();
+        assert_eq!(
+            rows,
+            [
+                "| Severity | Check | Scenarios | Expected | Actual | Refs |",
+                "| --- | --- | --- | --- | --- | --- |",
+                "| fail | `err-status` status is 400 (or 401 with invalid_client) | 2: \
+                 [`jwt-exp-past`](#s-jwt-exp-past), [`err-body-injection`](#s-err-body-injection) | \
+                 400 or 401 \\| 400 | 200 \\| 500 | RFC 7523 §3 (4); FAPI 2.0 SP Final 5.3.2.1; RFC 6749 §5.2 |",
+                "| fail | `err-code` error is one of the acceptable codes | 1: \
+                 [`jwt-exp-past`](#s-jwt-exp-past) | invalid_client \\| invalid_request | (no error member) | \
+                 RFC 7523 §3 (4); FAPI 2.0 SP Final 5.3.2.1 |",
+            ]
+        );
+        assert!(md.contains("<a id=\"s-err-body-injection\"></a>"));
+    }
+
+    #[test]
+    fn a_warning_that_drifted_shows_both_and_its_changes() {
+        let mut report = sample();
+        report.drift.push(crate::report::model::ScenarioDrift {
+            id: "err-pragma".into(),
+            changes: vec!["step 1: status 401 -> 500".into()],
+        });
+        let md = render(&report);
+        assert!(md.contains("### WARN+DRIFT `err-pragma`"));
+        assert!(md.contains("\nDrift from the baseline:\n\n- step 1: status 401 -&gt; 500\n"));
     }
 
     #[test]
@@ -412,7 +510,7 @@ mod tests {
         let block = &md[block_start..md.find("### FAIL `err-body-injection`").unwrap()];
         assert_eq!(
             block,
-            "### FAIL `jwt-exp-past`: A client assertion that expired 5 minutes ago is rejected\n\
+            "### FAIL `jwt-exp-past`: A client assertion that expired 5 minutes ago is rejected <a id=\"s-jwt-exp-past\"></a>\n\
              \n\
              Category client-auth-jwt, severity fail, refs: RFC 7523 §3 (4); FAPI 2.0 SP Final 5.3.2.1.\n\
              \n\

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod model;
 pub mod reporter;
 pub mod terminal;
+pub mod wire;
 pub mod write;
 
 /// The sample report the renderer and diff tests share (`tests/fixtures/report-sample.json`).
@@ -16,4 +17,13 @@ pub mod write;
 pub(crate) fn sample_report() -> model::Report {
     serde_json::from_str(include_str!("../../tests/fixtures/report-sample.json"))
         .expect("sample report parses")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sample_reports_findings_are_its_scenarios_findings() {
+        let report = super::sample_report();
+        assert_eq!(report.findings, crate::model::findings(&report.scenarios));
+    }
 }

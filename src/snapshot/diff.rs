@@ -6,17 +6,11 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::model::ScenarioResult;
-use crate::report::model::Report;
+pub use crate::report::model::ScenarioDrift;
+use crate::report::model::{FindingsChange, Report};
 
 /// Longest rendering of one value in a change line, in characters.
 const MAX_VALUE_CHARS: usize = 80;
-
-/// The differences of one scenario between the baseline and the current run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioDrift {
-    pub id: String,
-    pub changes: Vec<String>,
-}
 
 /// Compares every scenario's step snapshots (matched by scenario id and step index).
 /// Scenarios in the current run come first, in its order; then those only in the baseline.
@@ -154,7 +148,68 @@ fn show(v: &Value) -> String {
     }
 }
 
-/// Text for `ofpc report diff A B`.
+/// Compares the findings of two runs by check id; each list keeps its run's finding order
+/// (fixed ones in the baseline's).
+pub fn diff_findings(baseline: &Report, current: &Report) -> FindingsChange {
+    let had = |id: &str| baseline.findings.iter().any(|f| f.check == id);
+    let has = |id: &str| current.findings.iter().any(|f| f.check == id);
+    let mut change = FindingsChange::default();
+    for f in &current.findings {
+        let list = if had(&f.check) {
+            &mut change.unchanged
+        } else {
+            &mut change.new
+        };
+        list.push(f.check.clone());
+    }
+    change.fixed = baseline
+        .findings
+        .iter()
+        .filter(|f| !has(&f.check))
+        .map(|f| f.check.clone())
+        .collect();
+    change
+}
+
+/// The findings part of `ofpc report diff A B`: counts, then one line per new and fixed one.
+pub fn render_findings_change(change: &FindingsChange, current: &Report) -> String {
+    let mut out = format!(
+        "findings: {} new, {} fixed, {} unchanged\n",
+        change.new.len(),
+        change.fixed.len(),
+        change.unchanged.len()
+    );
+    for id in &change.new {
+        let n = current
+            .findings
+            .iter()
+            .find(|f| &f.check == id)
+            .map_or(0, |f| f.scenario_count());
+        let _ = writeln!(
+            out,
+            "  new    {id} ({n} scenario{})",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    for id in &change.fixed {
+        let _ = writeln!(out, "  fixed  {id}");
+    }
+    out
+}
+
+/// Text for `ofpc report diff A B`: the findings compared, then the drift.
+pub fn render_report_diff(baseline: &Report, current: &Report) -> (String, bool) {
+    let drifts = diff_reports(baseline, current);
+    let change = diff_findings(baseline, current);
+    let text = format!(
+        "{}\n{}",
+        render_findings_change(&change, current),
+        render_diff(&drifts)
+    );
+    (text, drifts.is_empty() && change.new.is_empty())
+}
+
+/// The drift part of `ofpc report diff A B`.
 pub fn render_diff(drifts: &[ScenarioDrift]) -> String {
     if drifts.is_empty() {
         return "no drift\n".to_owned();
@@ -196,6 +251,44 @@ mod tests {
             truncated: false,
             tls: None,
         }))
+    }
+
+    #[test]
+    fn findings_new_fixed_and_unchanged() {
+        let baseline = sample();
+        let mut current = baseline.clone();
+        // err-pragma no longer warns; valid-grant now fails err-status and a new check.
+        current.scenarios[3].steps[0].checks[1].status = crate::model::CheckStatus::Pass;
+        let mut failing = current.scenarios[1].steps[0].checks[0].clone();
+        failing.id = "resp-cache-control".into();
+        current.scenarios[0].steps[0].checks.push(failing);
+        current.recount();
+        let change = diff_findings(&baseline, &current);
+        assert_eq!(
+            change,
+            FindingsChange {
+                new: vec!["resp-cache-control".into()],
+                fixed: vec!["resp-pragma".into()],
+                unchanged: vec![
+                    "err-status".into(),
+                    "err-code".into(),
+                    "err-json".into(),
+                    "err-no-token".into()
+                ],
+            }
+        );
+        let (text, clean) = render_report_diff(&baseline, &current);
+        assert!(!clean);
+        assert_eq!(
+            text,
+            "findings: 1 new, 1 fixed, 4 unchanged\n  \
+             new    resp-cache-control (1 scenario)\n  \
+             fixed  resp-pragma\n\
+             \nno drift\n"
+        );
+        let (text, clean) = render_report_diff(&baseline, &baseline);
+        assert!(clean);
+        assert_eq!(text, "findings: 0 new, 0 fixed, 5 unchanged\n\nno drift\n");
     }
 
     #[test]
