@@ -35,6 +35,8 @@ pub struct TargetFile {
     pub ungranted_scope: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// Largest response body read, in KiB (default 256); a larger one makes the step an Error.
+    pub max_body_kib: Option<u64>,
     pub client: ClientFile,
     pub second_client: Option<ClientFile>,
     /// A `tls_client_auth` client, when `[client]` uses `private_key_jwt`.
@@ -109,7 +111,12 @@ pub struct Target {
     pub client_ca: Option<ClientCa>,
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// Largest response body read, in KiB.
+    pub max_body_kib: u64,
 }
+
+/// Largest response body read when the target file does not say (`max_body_kib`).
+pub const DEFAULT_MAX_BODY_KIB: u64 = 256;
 
 impl Target {
     /// The registered clients, primary first.
@@ -214,6 +221,17 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
     }
     let connect_timeout = seconds(file.connect_timeout_secs, 5, "connect_timeout_secs", at)?;
     let timeout = seconds(file.timeout_secs, 15, "timeout_secs", at)?;
+    let max_body_kib = match file.max_body_kib {
+        None => DEFAULT_MAX_BODY_KIB,
+        Some(0) => {
+            return Err(at
+                .error("max_body_kib", "`max_body_kib` is 0; no answer would fit")
+                .hint(format!(
+                    "leave `max_body_kib` out for the default of {DEFAULT_MAX_BODY_KIB} KiB, or write a number of KiB above 0"
+                )));
+        }
+        Some(n) => n,
+    };
     let extra_roots = match &file.ca {
         Some(ca) => {
             let ca_path = base.join(ca);
@@ -288,6 +306,7 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
         client_ca,
         connect_timeout,
         timeout,
+        max_body_kib,
     })
 }
 

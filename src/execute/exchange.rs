@@ -84,6 +84,10 @@ pub async fn exchange(
         )
         .await;
     let mut token = None;
+    if let Ok(resp) = &outcome {
+        // Before any parsing: a body that is not JSON is masked all the same.
+        redactor.add_token_values(&String::from_utf8_lossy(&resp.body));
+    }
     if let Ok(resp) = &outcome
         && let Ok(serde_json::Value::Object(map)) =
             serde_json::from_slice::<serde_json::Value>(&resp.body)

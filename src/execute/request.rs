@@ -614,6 +614,7 @@ mod tests {
             client_ca: None,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
+            max_body_kib: crate::config::DEFAULT_MAX_BODY_KIB,
         }
     }
 
