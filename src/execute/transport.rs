@@ -242,9 +242,8 @@ where
     let (mut sender, conn) = hyper::client::conn::http1::handshake::<_, Full<Bytes>>(io)
         .await
         .map_err(|e| classify_hyper(&e))?;
-    let driver = tokio::spawn(async move {
-        let _ = conn.await;
-    });
+    // The connection's own error says why a request was cancelled (a reset, a close).
+    let driver = tokio::spawn(conn);
     let mut builder = http::Request::builder()
         .method(request.method.as_str())
         .uri(request.url.path_and_query.as_str());
@@ -264,15 +263,20 @@ where
                 format!("cannot build the request: {e}"),
             )
         })?;
-    let response = sender
-        .send_request(req)
-        .await
-        .map_err(|e| classify_hyper(&e));
-    let response = match response {
+    let response = match sender.send_request(req).await {
         Ok(r) => r,
+        Err(e) if e.is_canceled() => {
+            return Err(match driver.await {
+                Ok(Err(conn)) => classify_hyper(&conn),
+                _ => TransportFailure::new(
+                    TransportKind::Closed,
+                    "connection closed before a complete HTTP response",
+                ),
+            });
+        }
         Err(e) => {
             driver.abort();
-            return Err(e);
+            return Err(classify_hyper(&e));
         }
     };
     let status = response.status().as_u16();
