@@ -29,6 +29,7 @@ pub const TOP_KEYS: &[&str] = &[
     "connect_timeout_secs",
     "timeout_secs",
     "max_body_kib",
+    "discovery_client_cert",
 ];
 /// Keys of a client section.
 pub const CLIENT_KEYS: &[&str] = &[

@@ -37,6 +37,9 @@ pub struct TargetFile {
     pub timeout_secs: Option<u64>,
     /// Largest response body read, in KiB (default 256); a larger one makes the step an Error.
     pub max_body_kib: Option<u64>,
+    /// `auto` (default), `always` or `never`: whether the discovery document and the JWKS are
+    /// fetched with the `[client]` transport certificate.
+    pub discovery_client_cert: Option<String>,
     pub client: ClientFile,
     pub second_client: Option<ClientFile>,
     /// A `tls_client_auth` client, when `[client]` uses `private_key_jwt`.
@@ -113,6 +116,31 @@ pub struct Target {
     pub timeout: Duration,
     /// Largest response body read, in KiB.
     pub max_body_kib: u64,
+    /// Whether discovery and JWKS are fetched with the `[client]` transport certificate.
+    pub discovery_client_cert: DocumentCert,
+}
+
+/// `discovery_client_cert`: the platform documents discovery and JWKS as TLS only, so `auto`
+/// fetches them without a certificate and again with `[client]`'s when the server asks for one
+/// (a `certificate_required` or `handshake_failure` alert, or a 401/403). `always` and `never`
+/// force either behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DocumentCert {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl DocumentCert {
+    pub fn parse(s: &str) -> Option<DocumentCert> {
+        match s {
+            "auto" => Some(DocumentCert::Auto),
+            "always" => Some(DocumentCert::Always),
+            "never" => Some(DocumentCert::Never),
+            _ => None,
+        }
+    }
 }
 
 /// Largest response body read when the target file does not say (`max_body_kib`).
@@ -221,6 +249,16 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
     }
     let connect_timeout = seconds(file.connect_timeout_secs, 5, "connect_timeout_secs", at)?;
     let timeout = seconds(file.timeout_secs, 15, "timeout_secs", at)?;
+    let discovery_client_cert = match file.discovery_client_cert.as_deref() {
+        None => DocumentCert::Auto,
+        Some(value) => DocumentCert::parse(value).ok_or_else(|| {
+            at.error(
+                "discovery_client_cert",
+                format!("`discovery_client_cert` = `{value}` is not `auto`, `always` or `never`"),
+            )
+            .hint("leave it out for `auto`: fetched without a certificate, and with [client]'s when the server asks for one")
+        })?,
+    };
     let max_body_kib = match file.max_body_kib {
         None => DEFAULT_MAX_BODY_KIB,
         Some(0) => {
@@ -307,6 +345,7 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
         connect_timeout,
         timeout,
         max_body_kib,
+        discovery_client_cert,
     })
 }
 

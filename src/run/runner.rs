@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crate::config::{Profile, Target};
+use crate::config::{DocumentCert, Profile, Target};
 use crate::execute::discovery::{Resolved, resolve};
 use crate::execute::identities::IdentityFactory;
 use crate::execute::redact::Redactor;
@@ -82,7 +82,12 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
     // when no discovery scenario runs (e.g. `--only 'jwt-*'`), as nothing would report it.
     let mut unusable = None;
     let resolved = match resolve(&input.target, &transport).await {
-        Ok(r) => Some(r),
+        Ok(r) => {
+            if r.documents_with_cert && input.target.discovery_client_cert == DocumentCert::Auto {
+                notices.push(crate::execute::documents::NOTICE.to_string());
+            }
+            Some(r)
+        }
         Err(failure) => {
             notices.push(failure.reason);
             let reported = input
