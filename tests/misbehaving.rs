@@ -422,3 +422,40 @@ fn rate_limited_and_unavailable_answers_never_pass() {
         );
     }
 }
+
+#[test]
+fn discovery_client_cert_forces_either_behaviour() {
+    let mock = Mock::start(MockOptions {
+        require_client_cert: true,
+        ..MockOptions::default()
+    });
+    let text = std::fs::read_to_string(mock.target()).unwrap();
+    let with = |mode: &str| {
+        let file = mock.dir.path().join(format!("{mode}.toml"));
+        let setting = format!("discovery_client_cert = \"{mode}\"\nungranted_scope");
+        std::fs::write(&file, text.replacen("ungranted_scope", &setting, 1)).unwrap();
+        run(&file)
+    };
+    let auto = run(&mock.target());
+    assert_eq!(auto.code, Some(0), "{:?} {:?}", auto.verdicts, auto.notices);
+    assert_eq!(
+        auto.notices,
+        vec![ofp_conformance::execute::documents::NOTICE]
+    );
+    let always = with("always");
+    assert_eq!(always.code, Some(0), "{:?}", always.verdicts);
+    assert!(always.notices.is_empty(), "{:?}", always.notices);
+    // Without a certificate the server refuses the discovery document: nothing can be tested.
+    let never = with("never");
+    assert_eq!(never.code, Some(3));
+    assert_eq!(never.kinds(), vec!["error"], "{:?}", never.verdicts);
+    // The refusal comes as a `certificate_required` alert or as the close that follows it.
+    assert!(
+        never
+            .notices
+            .iter()
+            .any(|n| n.starts_with("discovery at ") && n.contains(" failed: ")),
+        "{:?}",
+        never.notices
+    );
+}

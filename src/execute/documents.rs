@@ -13,16 +13,20 @@ use crate::model::{TransportFailure, TransportKind, WireResponse};
 /// The notice a run gives once when the server asked for a certificate for its documents.
 pub const NOTICE: &str = "the server asked for a client certificate for its discovery document; discovery and the JWKS were fetched with the [client] transport certificate (set `discovery_client_cert` in the target file to force either behaviour)";
 
-/// True when an answer asks for a client certificate: a `certificate_required` or
-/// `handshake_failure` alert, or a 401 or 403.
+/// True when an answer may be asking for a client certificate: a `certificate_required` or
+/// `handshake_failure` alert, a 401 or 403, or a reset or close right after the handshake (in
+/// TLS 1.3 the server refuses a missing certificate after the client has finished, and its
+/// alert is often lost to the close that follows it).
 pub fn asks_for_cert(outcome: &Result<WireResponse, TransportFailure>) -> bool {
     match outcome {
         Ok(resp) => matches!(resp.status, 401 | 403),
-        Err(f) => matches!(
-            &f.kind,
-            TransportKind::TlsAlert { alert }
-                if alert == "CertificateRequired" || alert == "HandshakeFailure"
-        ),
+        Err(f) => match &f.kind {
+            TransportKind::TlsAlert { alert } => {
+                alert == "CertificateRequired" || alert == "HandshakeFailure"
+            }
+            TransportKind::Reset | TransportKind::Closed => true,
+            _ => false,
+        },
     }
 }
 
@@ -94,9 +98,17 @@ mod tests {
         assert!(asks_for_cert(&answer(401)));
         assert!(asks_for_cert(&answer(403)));
         assert!(!asks_for_cert(&answer(200)));
-        assert!(!asks_for_cert(&Err(TransportFailure::new(
-            TransportKind::Reset,
-            "reset"
-        ))));
+        for (kind, asks) in [
+            (TransportKind::Reset, true),
+            (TransportKind::Closed, true),
+            (TransportKind::Timeout, false),
+            (TransportKind::ServerCert, false),
+        ] {
+            assert_eq!(
+                asks_for_cert(&Err(TransportFailure::new(kind.clone(), "x"))),
+                asks,
+                "{kind:?}"
+            );
+        }
     }
 }
