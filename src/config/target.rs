@@ -601,6 +601,14 @@ mod tests {
                 "error: t.toml:1:1: `timeout_secs` is 0; a timeout must be at least 1 second",
             ),
             (
+                format!("max_body_kib = 0\n{good}"),
+                "error: t.toml:1:1: `max_body_kib` is 0; no answer would fit",
+            ),
+            (
+                format!("discovery_client_cert = \"sometimes\"\n{good}"),
+                "error: t.toml:1:1: `discovery_client_cert` = `sometimes` is not `auto`, `always` or `never`",
+            ),
+            (
                 good.replace("https://as.example/", "https:///"),
                 "error: t.toml:1:1: `discovery` = `https:///.well-known/openid-configuration` has no host",
             ),
