@@ -459,3 +459,56 @@ fn discovery_client_cert_forces_either_behaviour() {
         never.notices
     );
 }
+
+#[test]
+fn a_request_that_cannot_be_built_is_an_error_not_a_skip() {
+    let mock = Mock::start(MockOptions::default());
+    let scenarios = tempfile::tempdir().unwrap();
+    std::fs::write(
+        scenarios.path().join("x-not-sent.toml"),
+        r#"id = "x-not-sent"
+title = "A step that cannot be built"
+category = "token-binding"
+severity = "fail"
+requires = ["private_key_jwt", "resource"]
+refs = ["RFC 6750 §2.1"]
+
+[[step]]
+name = "a request the server rejects, so no token"
+form.grant_type = "password"
+expect = "rejected"
+errors = ["unsupported_grant_type", "invalid_request", "invalid_grant", "unauthorized_client"]
+
+[[step]]
+name = "the token step 1 did not obtain, at the resource"
+endpoint = "resource"
+token_from = 1
+expect = "resource-ok"
+"#,
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let result = ofpc(&[
+        "run",
+        "--target",
+        mock.target().to_str().unwrap(),
+        "--scenarios",
+        scenarios.path().to_str().unwrap(),
+        "--only",
+        "x-not-sent",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let (stdout, stderr) = text(&result);
+    assert_eq!(result.status.code(), Some(3), "{stdout}\n{stderr}");
+    let dirs = report_dirs(out.path());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dirs[0].join("report.json")).unwrap()).unwrap();
+    let scenario = &report["scenarios"][0];
+    assert_eq!(scenario["verdict"], "error");
+    assert_eq!(
+        scenario["reason"],
+        "not sent: step 1 obtained no access token"
+    );
+    assert_eq!(scenario["steps"][1]["outcome"]["class"], "not-sent");
+}
