@@ -1,6 +1,7 @@
 //! Misbehaving targets for the end-to-end tests: a TLS-terminating front (tokio-rustls, the
 //! mock PKI's server certificate) that forwards to a plain-HTTP wiremock server, and raw TCP
 //! or TLS peers for faults HTTP cannot express. Every peer counts the connections it accepts.
+// Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 use std::future::Future;
 use std::net::SocketAddr;
