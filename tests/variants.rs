@@ -1,6 +1,7 @@
 //! Mock variants where the standards allow several answers (opaque or JWT access tokens, an mTLS
 //! endpoint alias or not, a missing client certificate refused at the handshake or answered with
-//! a 401 in JSON): the whole catalogue passes against each (or skips for a stated reason), so no
+//! a 401 in JSON, a certificate required at the handshake on every path, discovery and JWKS
+//! included): the whole catalogue passes against each (or skips for a stated reason), so no
 //! scenario fails a server for a choice the standards leave open.
 
 use std::sync::Arc;
@@ -26,8 +27,8 @@ async fn run_against(pki: Arc<MockPki>, options: MockOptions) -> RunOutcome {
 
 fn name(o: &MockOptions) -> String {
     format!(
-        "tokens={:?} aliases={} cert-at-handshake={}",
-        o.token_format, o.mtls_aliases, o.require_cert_at_handshake
+        "tokens={:?} aliases={} cert-at-handshake={} cert-on-every-path={}",
+        o.token_format, o.mtls_aliases, o.require_cert_at_handshake, o.require_client_cert
     )
 }
 
@@ -53,6 +54,11 @@ async fn every_variant_passes_the_whole_catalogue() {
             }
         }
     }
+    // mTLS on every path: discovery and JWKS are fetched again with [client]'s certificate.
+    variants.push(MockOptions {
+        require_client_cert: true,
+        ..MockOptions::default()
+    });
     let tasks: Vec<_> = variants
         .into_iter()
         .map(|o| (name(&o), tokio::spawn(run_against(pki.clone(), o))))
@@ -60,11 +66,12 @@ async fn every_variant_passes_the_whole_catalogue() {
     let mut failures = Vec::new();
     for (variant, task) in tasks {
         let outcome = task.await.expect("run task");
-        assert!(
-            outcome.notices.is_empty(),
-            "{variant}: {:?}",
-            outcome.notices
-        );
+        let expected: Vec<&str> = if variant.ends_with("cert-on-every-path=true") {
+            vec![ofp_conformance::execute::documents::NOTICE]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(outcome.notices, expected, "{variant}");
         // A scenario may skip where a variant lacks what it needs (e.g. a JWT-only check on
         // opaque tokens), but never because the run itself broke down.
         let acceptable = |r: &ScenarioResult| match r.verdict {

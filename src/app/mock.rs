@@ -20,6 +20,7 @@ pub async fn mock_command(args: MockArgs) -> Result<u8, InputError> {
         port: args.port,
         faults,
         latency_ms: args.latency,
+        require_client_cert: args.require_client_cert,
         ..MockOptions::default()
     })
     .await

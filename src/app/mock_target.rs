@@ -46,6 +46,8 @@ pub fn mock_target(m: &MockMaterials, profile: Profile) -> Result<Target, InputE
         }),
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(15),
+        max_body_kib: crate::config::DEFAULT_MAX_BODY_KIB,
+        discovery_client_cert: crate::config::DocumentCert::Auto,
     })
 }
 

@@ -157,6 +157,10 @@ pub struct MockArgs {
     /// Delay every answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency: u64,
+    /// Require a client certificate at the TLS handshake on every path, discovery and JWKS
+    /// included.
+    #[arg(long)]
+    pub require_client_cert: bool,
     /// Folder for the generated target file and test credentials (default: a new temporary folder).
     #[arg(long)]
     pub dir: Option<PathBuf>,

@@ -9,4 +9,7 @@ pub mod url;
 
 pub use credentials::{Audience, Client, SigningKey};
 pub use profile::Profile;
-pub use target::{ClientCa, Endpoints, LoadOptions, Target, load_target, load_target_with};
+pub use target::{
+    ClientCa, DEFAULT_MAX_BODY_KIB, DocumentCert, Endpoints, LoadOptions, Target, load_target,
+    load_target_with,
+};

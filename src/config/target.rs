@@ -35,6 +35,11 @@ pub struct TargetFile {
     pub ungranted_scope: Option<String>,
     pub connect_timeout_secs: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// Largest response body read, in KiB (default 256); a larger one makes the step an Error.
+    pub max_body_kib: Option<u64>,
+    /// `auto` (default), `always` or `never`: whether the discovery document and the JWKS are
+    /// fetched with the `[client]` transport certificate.
+    pub discovery_client_cert: Option<String>,
     pub client: ClientFile,
     pub second_client: Option<ClientFile>,
     /// A `tls_client_auth` client, when `[client]` uses `private_key_jwt`.
@@ -109,7 +114,37 @@ pub struct Target {
     pub client_ca: Option<ClientCa>,
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// Largest response body read, in KiB.
+    pub max_body_kib: u64,
+    /// Whether discovery and JWKS are fetched with the `[client]` transport certificate.
+    pub discovery_client_cert: DocumentCert,
 }
+
+/// `discovery_client_cert`: the platform documents discovery and JWKS as TLS only, so `auto`
+/// fetches them without a certificate and again with `[client]`'s when the server asks for one
+/// (a `certificate_required` or `handshake_failure` alert, or a 401/403). `always` and `never`
+/// force either behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DocumentCert {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl DocumentCert {
+    pub fn parse(s: &str) -> Option<DocumentCert> {
+        match s {
+            "auto" => Some(DocumentCert::Auto),
+            "always" => Some(DocumentCert::Always),
+            "never" => Some(DocumentCert::Never),
+            _ => None,
+        }
+    }
+}
+
+/// Largest response body read when the target file does not say (`max_body_kib`).
+pub const DEFAULT_MAX_BODY_KIB: u64 = 256;
 
 impl Target {
     /// The registered clients, primary first.
@@ -214,6 +249,27 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
     }
     let connect_timeout = seconds(file.connect_timeout_secs, 5, "connect_timeout_secs", at)?;
     let timeout = seconds(file.timeout_secs, 15, "timeout_secs", at)?;
+    let discovery_client_cert = match file.discovery_client_cert.as_deref() {
+        None => DocumentCert::Auto,
+        Some(value) => DocumentCert::parse(value).ok_or_else(|| {
+            at.error(
+                "discovery_client_cert",
+                format!("`discovery_client_cert` = `{value}` is not `auto`, `always` or `never`"),
+            )
+            .hint("leave it out for `auto`: fetched without a certificate, and with [client]'s when the server asks for one")
+        })?,
+    };
+    let max_body_kib = match file.max_body_kib {
+        None => DEFAULT_MAX_BODY_KIB,
+        Some(0) => {
+            return Err(at
+                .error("max_body_kib", "`max_body_kib` is 0; no answer would fit")
+                .hint(format!(
+                    "leave `max_body_kib` out for the default of {DEFAULT_MAX_BODY_KIB} KiB, or write a number of KiB above 0"
+                )));
+        }
+        Some(n) => n,
+    };
     let extra_roots = match &file.ca {
         Some(ca) => {
             let ca_path = base.join(ca);
@@ -288,6 +344,8 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
         client_ca,
         connect_timeout,
         timeout,
+        max_body_kib,
+        discovery_client_cert,
     })
 }
 
@@ -541,6 +599,14 @@ mod tests {
             (
                 format!("timeout_secs = 0\n{good}"),
                 "error: t.toml:1:1: `timeout_secs` is 0; a timeout must be at least 1 second",
+            ),
+            (
+                format!("max_body_kib = 0\n{good}"),
+                "error: t.toml:1:1: `max_body_kib` is 0; no answer would fit",
+            ),
+            (
+                format!("discovery_client_cert = \"sometimes\"\n{good}"),
+                "error: t.toml:1:1: `discovery_client_cert` = `sometimes` is not `auto`, `always` or `never`",
             ),
             (
                 good.replace("https://as.example/", "https:///"),

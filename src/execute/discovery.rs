@@ -16,6 +16,9 @@ pub struct Resolved {
     pub resource: Option<String>,
     /// The metadata document, when discovery was used.
     pub metadata: Option<Value>,
+    /// The documents were fetched with the `[client]` transport certificate (the server asked
+    /// for one, or `discovery_client_cert = "always"`): later fetches present it from the start.
+    pub documents_with_cert: bool,
 }
 
 impl Resolved {
@@ -48,6 +51,7 @@ impl Resolved {
             mtls_token_endpoint: None,
             resource: target.resource.clone(),
             metadata: None,
+            documents_with_cert: false,
         }
     }
 }
@@ -75,6 +79,7 @@ async fn resolve_inner(target: &Target, transport: &Transport) -> Result<Resolve
                 mtls_token_endpoint: None,
                 resource: target.resource.clone(),
                 metadata: None,
+                documents_with_cert: false,
             });
         }
         Endpoints::Discovery(url) => url.clone(),
@@ -92,9 +97,17 @@ async fn resolve_inner(target: &Target, transport: &Transport) -> Result<Resolve
         ],
         body: Vec::new(),
     };
-    let response = transport
-        .send(&request, "none", None)
-        .await
+    let fetched = super::documents::fetch(
+        transport,
+        &request,
+        target.discovery_client_cert,
+        &target.client,
+        false,
+    )
+    .await;
+    let documents_with_cert = fetched.with_cert;
+    let response = fetched
+        .outcome
         .map_err(|f| (format!("discovery at {url} failed: {}", f.message), true))?;
     let bad = |reason: String| (reason, false);
     if response.status != 200 {
@@ -128,5 +141,6 @@ async fn resolve_inner(target: &Target, transport: &Transport) -> Result<Resolve
         mtls_token_endpoint,
         resource: target.resource.clone(),
         metadata: Some(doc),
+        documents_with_cert,
     })
 }

@@ -75,15 +75,39 @@ pub async fn exchange(
     if let Some(a) = &built.assertion {
         redactor.add_assertion(a.expose());
     }
-    let outcome = ctx
-        .transport
-        .send(
+    let document = matches!(step.endpoint, Endpoint::Discovery | Endpoint::Jwks);
+    let outcome = if document && built.tls_identity.is_none() {
+        // TLS only, and again with [client]'s certificate when the server asks for one.
+        let client = &ctx.target.client;
+        let fetched = super::documents::fetch(
+            ctx.transport,
             &built.wire,
-            built.cert_thumbprint.as_deref().unwrap_or("none"),
-            built.tls_identity.as_ref(),
+            ctx.target.discovery_client_cert,
+            client,
+            ctx.resolved.documents_with_cert,
         )
         .await;
+        if fetched.with_cert {
+            built.tls_label = "client";
+            built.tls_identity = Some(client.identity.clone());
+            built.cert_subject = Some(client.cert_subject.clone());
+            built.cert_thumbprint = Some(client.cert_x5t_s256.clone());
+        }
+        fetched.outcome
+    } else {
+        ctx.transport
+            .send(
+                &built.wire,
+                built.cert_thumbprint.as_deref().unwrap_or("none"),
+                built.tls_identity.as_ref(),
+            )
+            .await
+    };
     let mut token = None;
+    if let Ok(resp) = &outcome {
+        // Before any parsing: a body that is not JSON is masked all the same.
+        redactor.add_token_values(&String::from_utf8_lossy(&resp.body));
+    }
     if let Ok(resp) = &outcome
         && let Ok(serde_json::Value::Object(map)) =
             serde_json::from_slice::<serde_json::Value>(&resp.body)

@@ -2,8 +2,10 @@
 //! exactly the step's identity, and hand back the exchange as data. Judging is elsewhere.
 
 pub mod discovery;
+pub mod documents;
 pub mod exchange;
 pub mod identities;
+pub mod liveness;
 pub mod redact;
 pub mod request;
 pub mod transport;

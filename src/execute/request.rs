@@ -614,6 +614,8 @@ mod tests {
             client_ca: None,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
+            max_body_kib: crate::config::DEFAULT_MAX_BODY_KIB,
+            discovery_client_cert: crate::config::DocumentCert::Auto,
         }
     }
 
@@ -623,6 +625,7 @@ mod tests {
             token_endpoint: "https://as.example/token".into(),
             mtls_token_endpoint: Some("https://mtls.as.example/token".into()),
             resource: Some("https://rs.example/v1/providers".into()),
+            documents_with_cert: false,
             metadata: None,
         }
     }

@@ -16,10 +16,8 @@ use rustls_pki_types::{CertificateDer, ServerName};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+use super::liveness::Liveness;
 use crate::model::{TlsFacts, TransportFailure, TransportKind, WireResponse};
-
-/// Largest response body kept; the rest is dropped and the response marked truncated.
-pub const MAX_BODY: usize = 256 * 1024;
 
 /// A request ready for the wire.
 #[derive(Debug, Clone)]
@@ -35,6 +33,19 @@ pub struct WireRequest {
 pub struct TransportSettings {
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// Largest response body read, in KiB: a larger one is a `TooLarge` failure.
+    pub max_body_kib: u64,
+}
+
+impl TransportSettings {
+    /// The target's timeouts and body limit.
+    pub fn of(target: &crate::config::Target) -> TransportSettings {
+        TransportSettings {
+            connect_timeout: target.connect_timeout,
+            timeout: target.timeout,
+            max_body_kib: target.max_body_kib,
+        }
+    }
 }
 
 /// Presents exactly one certificate, whatever the server asks for.
@@ -60,6 +71,7 @@ pub struct Transport {
     roots: Arc<RootCertStore>,
     settings: TransportSettings,
     configs: Mutex<HashMap<String, Arc<ClientConfig>>>,
+    liveness: Liveness,
 }
 
 impl Transport {
@@ -79,7 +91,22 @@ impl Transport {
             roots: Arc::new(roots),
             settings,
             configs: Mutex::new(HashMap::new()),
+            liveness: Liveness::default(),
         }
+    }
+
+    /// The transport for a target: its trust, timeouts and body limit.
+    pub fn for_target(target: &crate::config::Target) -> Transport {
+        Transport::new(
+            &target.extra_roots,
+            target.system_roots,
+            TransportSettings::of(target),
+        )
+    }
+
+    /// The run's count of consecutive timeouts per host (the TLS probes report theirs too).
+    pub fn liveness(&self) -> &Liveness {
+        &self.liveness
     }
 
     fn config(
@@ -115,14 +142,27 @@ impl Transport {
         label: &str,
         identity: Option<&Arc<CertifiedKey>>,
     ) -> Result<WireResponse, TransportFailure> {
-        let total = self.settings.timeout;
-        match tokio::time::timeout(total, self.send_inner(request, label, identity)).await {
-            Ok(result) => result,
-            Err(_) => Err(TransportFailure::new(
-                TransportKind::Timeout,
-                format!("no complete answer within {} s", total.as_secs_f32()),
-            )),
+        let url = &request.url;
+        let authority = if url.host.contains(':') {
+            format!("[{}]:{}", url.host, url.port)
+        } else {
+            format!("{}:{}", url.host, url.port)
+        };
+        if let Some(reason) = self.liveness.dead(&authority) {
+            return Err(TransportFailure::new(TransportKind::NotAnswering, reason));
         }
+        let total = self.settings.timeout;
+        let result =
+            match tokio::time::timeout(total, self.send_inner(request, label, identity)).await {
+                Ok(result) => result,
+                Err(_) => Err(TransportFailure::new(
+                    TransportKind::Timeout,
+                    format!("no complete answer within {} s", total.as_secs_f32()),
+                )),
+            };
+        let timed_out = matches!(&result, Err(f) if f.kind.is_timeout());
+        self.liveness.record(&authority, timed_out);
+        result
     }
 
     async fn send_inner(
@@ -150,7 +190,7 @@ impl Transport {
         };
         let _ = tcp.set_nodelay(true);
         if url.scheme == "http" {
-            return exchange(TokioIo::new(tcp), request, None).await;
+            return exchange(TokioIo::new(tcp), request, None, self.settings.max_body_kib).await;
         }
         let config = self.config(label, identity)?;
         let server_name = ServerName::try_from(url.host.clone()).map_err(|e| {
@@ -178,7 +218,13 @@ impl Transport {
             .peer_certificates()
             .and_then(|c| c.first())
             .map(|c| c.as_ref().to_vec());
-        let mut response = exchange(TokioIo::new(tls), request, Some(facts)).await?;
+        let mut response = exchange(
+            TokioIo::new(tls),
+            request,
+            Some(facts),
+            self.settings.max_body_kib,
+        )
+        .await?;
         response.server_cert = leaf;
         Ok(response)
     }
@@ -188,6 +234,7 @@ async fn exchange<T>(
     io: TokioIo<T>,
     request: &WireRequest,
     tls: Option<TlsFacts>,
+    max_body_kib: u64,
 ) -> Result<WireResponse, TransportFailure>
 where
     T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
@@ -195,9 +242,8 @@ where
     let (mut sender, conn) = hyper::client::conn::http1::handshake::<_, Full<Bytes>>(io)
         .await
         .map_err(|e| classify_hyper(&e))?;
-    let driver = tokio::spawn(async move {
-        let _ = conn.await;
-    });
+    // The connection's own error says why a request was cancelled (a reset, a close).
+    let driver = tokio::spawn(conn);
     let mut builder = http::Request::builder()
         .method(request.method.as_str())
         .uri(request.url.path_and_query.as_str());
@@ -217,15 +263,20 @@ where
                 format!("cannot build the request: {e}"),
             )
         })?;
-    let response = sender
-        .send_request(req)
-        .await
-        .map_err(|e| classify_hyper(&e));
-    let response = match response {
+    let response = match sender.send_request(req).await {
         Ok(r) => r,
+        Err(e) if e.is_canceled() => {
+            return Err(match driver.await {
+                Ok(Err(conn)) => classify_hyper(&conn),
+                _ => TransportFailure::new(
+                    TransportKind::Closed,
+                    "connection closed before a complete HTTP response",
+                ),
+            });
+        }
         Err(e) => {
             driver.abort();
-            return Err(e);
+            return Err(classify_hyper(&e));
         }
     };
     let status = response.status().as_u16();
@@ -239,22 +290,32 @@ where
             )
         })
         .collect();
+    let limit = usize::try_from(max_body_kib.saturating_mul(1024)).unwrap_or(usize::MAX);
+    let over_limit = || {
+        driver.abort();
+        Err(too_large(max_body_kib))
+    };
+    let announced = response
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        return over_limit();
+    }
     let mut body_stream = response.into_body();
     let mut body = Vec::new();
-    let mut truncated = false;
     while let Some(frame) = body_stream.frame().await {
         let frame = frame.map_err(|e| classify_hyper(&e))?;
         if let Ok(data) = frame.into_data() {
-            let room = MAX_BODY.saturating_sub(body.len());
-            if data.len() > room {
-                body.extend_from_slice(&data[..room]);
-                truncated = true;
-                break;
+            if data.len() > limit.saturating_sub(body.len()) {
+                return over_limit();
             }
             body.extend_from_slice(&data);
         }
     }
     driver.abort();
+    let truncated = false;
     Ok(WireResponse {
         status,
         headers,
@@ -263,6 +324,18 @@ where
         tls,
         server_cert: None,
     })
+}
+
+/// A body over the limit: not read further, and nothing of it kept.
+fn too_large(max_body_kib: u64) -> TransportFailure {
+    TransportFailure::new(
+        TransportKind::TooLarge {
+            limit_kib: max_body_kib,
+        },
+        format!(
+            "the answer's body is larger than the harness's limit of {max_body_kib} KiB (`max_body_kib` in the target file); the rest was not read"
+        ),
+    )
 }
 
 fn classify_connect(e: &std::io::Error, url: &url_lite::Url) -> TransportFailure {

@@ -88,8 +88,10 @@ fn describe(resp: &WireResponse) -> String {
     }
 }
 
-/// Judges one step. Transport failures that leave nothing to judge yield no checks (the
-/// runner turns them into an Error).
+/// Judges one step. A transport failure the expectation does not explain (a reset, close,
+/// alert or timeout where an HTTP answer was expected, a body over the limit, a request not
+/// sent) leaves nothing to judge: no checks, and the runner makes the step an Error. It is
+/// never a Fail: it says nothing certain about the server.
 pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
     let mut c = CheckList::new(input.severity);
     match (input.expect, input.outcome) {
@@ -147,14 +149,6 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
                 f.message.clone(),
             );
         }
-        (_, Err(f)) if f.is_tls_refusal() => c.push(
-            "expect-http-answer",
-            "The server answers in HTTP",
-            Severity::Fail,
-            false,
-            "an HTTP response",
-            f.message.clone(),
-        ),
         (_, Err(_)) => {}
         (Expect::Granted, Ok(resp)) => granted(&mut c, input, resp),
         (Expect::Rejected | Expect::RejectedOrRefused, Ok(resp)) => rejected(&mut c, input, resp),
@@ -906,10 +900,25 @@ mod tests {
             )))
             .is_empty()
         );
-        assert_eq!(
-            failed(&judge_step(&input(Expect::Rejected, &errors, &refused))),
-            vec!["expect-http-answer"]
-        );
+        // Where an HTTP answer was expected, a refusal, reset or timeout is not judged (Error).
+        for kind in [
+            TransportKind::Reset,
+            TransportKind::Closed,
+            TransportKind::Timeout,
+            TransportKind::TooLarge { limit_kib: 256 },
+            TransportKind::NotAnswering,
+            TransportKind::NotSent,
+        ] {
+            let failure = Err(TransportFailure::new(kind, "x"));
+            assert!(judge_step(&input(Expect::Rejected, &errors, &refused)).is_empty());
+            assert!(judge_step(&input(Expect::Granted, &errors, &failure)).is_empty());
+        }
+        // A body over the limit is not a refusal either.
+        let big = Err(TransportFailure::new(
+            TransportKind::TooLarge { limit_kib: 256 },
+            "x",
+        ));
+        assert!(judge_step(&input(Expect::RejectedOrRefused, &errors, &big)).is_empty());
     }
 
     const TOKEN: &str = r#"{"access_token":"Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0","token_type":"Bearer","expires_in":600,"scope":"accounts"}"#;

@@ -50,6 +50,10 @@ pub struct MockOptions {
     /// discovery document stays public (OFM §1: no mTLS for the well-known), so the certificate-
     /// requiring listener is a second port, advertised in `mtls_endpoint_aliases` (RFC 8705 §5).
     pub require_cert_at_handshake: bool,
+    /// Require a client certificate at the TLS handshake on every path, the discovery document
+    /// and the JWKS included (`ofpc mock --require-client-cert`): "mTLS on all API connections"
+    /// read strictly, which FAPI 2.0 allows.
+    pub require_client_cert: bool,
     /// Delay added before every answer, in milliseconds (for `ofpc mock --latency`).
     pub latency_ms: u64,
     /// Access-token lifetime (`expires_in`); `None` means 600 s. Any sane value is conformant,
@@ -80,6 +84,7 @@ impl Default for MockOptions {
             token_format: TokenFormat::default(),
             mtls_aliases: true,
             require_cert_at_handshake: false,
+            require_client_cert: false,
             latency_ms: 0,
             token_ttl_secs: None,
             extra_clients: Vec::new(),

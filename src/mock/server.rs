@@ -254,12 +254,13 @@ impl MockServer {
             state.mtls_base = format!("https://127.0.0.1:{port}");
         }
         let state = Arc::new(state);
-        // The discovery document stays public: only the alias listener requires a certificate.
+        // The discovery document stays public (only the alias listener requires a certificate),
+        // unless `require_client_cert` asks for one on every path.
         // Both listeners set TCP_NODELAY: answers written in several segments must not wait for
         // the client's delayed ACK.
         let config = tls_config(
             &pki,
-            false,
+            state.options.require_client_cert,
             state.cert_verdicts.clone(),
             &state.options.extra_clients,
         )?;

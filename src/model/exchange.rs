@@ -51,7 +51,8 @@ pub struct ResponseRecord {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransportRecord {
-    /// `tls-refused`, `reset`, `timeout`, `connect`, `dns`, `too-large`, `other`.
+    /// `tls-refused`, `tls-server-cert`, `reset`, `closed`, `timeout`, `connect`, `dns`,
+    /// `too-large`, `not-answering`, `not-sent`, `other`.
     pub class: String,
     pub message: String,
 }
@@ -103,6 +104,12 @@ pub enum TransportKind {
     ReadTimeout,
     /// The request could not be set up (TLS configuration, server name, HTTP framing).
     Build,
+    /// The answer's body is larger than the harness keeps (`max_body_kib`); the rest was not read.
+    TooLarge { limit_kib: u64 },
+    /// Not sent: earlier consecutive timeouts at the same host said the target is not answering.
+    NotAnswering,
+    /// The request could not be built or signed, so nothing was sent.
+    NotSent,
     /// Anything else the transport reported.
     Other,
 }
@@ -120,8 +127,19 @@ impl TransportKind {
             TransportKind::ConnectTimeout | TransportKind::Timeout | TransportKind::ReadTimeout => {
                 "timeout"
             }
+            TransportKind::TooLarge { .. } => "too-large",
+            TransportKind::NotAnswering => "not-answering",
+            TransportKind::NotSent => "not-sent",
             TransportKind::Build | TransportKind::Other => "other",
         }
+    }
+
+    /// A connect or answer timeout: what counts towards "the target is not answering".
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            TransportKind::ConnectTimeout | TransportKind::Timeout | TransportKind::ReadTimeout
+        )
     }
 }
 

@@ -5,22 +5,22 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crate::config::{Profile, Target};
+use crate::config::{DocumentCert, Profile, Target};
 use crate::execute::discovery::{Resolved, resolve};
 use crate::execute::identities::IdentityFactory;
 use crate::execute::redact::Redactor;
 use crate::execute::request::ScenarioState;
+use crate::execute::transport::Transport;
 use crate::execute::transport::url_lite::Url;
-use crate::execute::transport::{Transport, TransportSettings};
 use crate::execute::{ExchangeCtx, exchange};
 use crate::judge::{JudgeInput, judge_step, scenario_verdict, server_cert_check};
 use crate::model::{
     CheckResult, CheckStatus, Outcome, RunEvent, ScenarioResult, StepResult, TransportFailure,
-    TransportRecord, Verdict, WireResponse,
+    TransportKind, TransportRecord, Verdict, WireResponse,
 };
 use crate::plan::{Case, missing, missing_resolved};
 use crate::scenario::{Endpoint, Expect, Probe, Scenario, Step};
-use crate::tlsprobe::{ProbeTarget, TransportCheck, run_check};
+use crate::tlsprobe::{ProbeOutcome, ProbeTarget, TransportCheck, run_check};
 
 /// Everything a run needs.
 pub struct RunInput {
@@ -72,14 +72,7 @@ fn skipped(scenario: &Scenario, reason: String, verdict: Verdict) -> ScenarioRes
 
 /// Runs every case in order.
 pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> RunOutcome {
-    let transport = Transport::new(
-        &input.target.extra_roots,
-        input.target.system_roots,
-        TransportSettings {
-            connect_timeout: input.target.connect_timeout,
-            timeout: input.target.timeout,
-        },
-    );
+    let transport = Transport::for_target(&input.target);
     let redactor = Redactor::default();
     let identities = IdentityFactory::new(input.target.client_ca.clone());
     let mut notices = Vec::new();
@@ -89,7 +82,12 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
     // when no discovery scenario runs (e.g. `--only 'jwt-*'`), as nothing would report it.
     let mut unusable = None;
     let resolved = match resolve(&input.target, &transport).await {
-        Ok(r) => Some(r),
+        Ok(r) => {
+            if r.documents_with_cert && input.target.discovery_client_cert == DocumentCert::Auto {
+                notices.push(crate::execute::documents::NOTICE.to_string());
+            }
+            Some(r)
+        }
         Err(failure) => {
             notices.push(failure.reason);
             let reported = input
@@ -114,6 +112,8 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
             break;
         }
         let notice = || notices.first().map_or("discovery failed", String::as_str);
+        // A target that stopped answering: the rest of the run is an Error without waiting.
+        let not_answering = transport.liveness().any_dead();
         let ctx = |resolved| Ctx {
             input: &input,
             exchange: ExchangeCtx {
@@ -126,6 +126,11 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
         };
         let result = match (&case.skip, &resolved) {
             (Some(reason), _) => skipped(&case.scenario, reason.clone(), Verdict::Skip),
+            (None, _) if not_answering.is_some() => skipped(
+                &case.scenario,
+                not_answering.clone().unwrap_or_default(),
+                Verdict::Error,
+            ),
             (None, None) => match &unusable {
                 Some(stand_in) if case.scenario.fetches_own_documents() => {
                     run_scenario(&ctx(stand_in), &case.scenario).await
@@ -255,7 +260,13 @@ async fn run_step(
     }
     let sent = match exchange(&ctx.exchange, scenario, step, state, now_secs()).await {
         Ok(sent) => sent,
-        Err(reason) => return skip(reason, state),
+        Err(reason) => {
+            // A request the harness could not build or sign: an Error, never a Skip.
+            let (mut result, _) = skip(String::new(), state);
+            result.outcome =
+                Outcome::Transport(TransportFailure::new(TransportKind::NotSent, reason).record());
+            return (result, None);
+        }
     };
     let checks = if expect == Expect::Metadata {
         metadata_checks(input, scenario, step, &sent.outcome)
@@ -355,6 +366,10 @@ async fn probe_step(
         };
         let out = run_check(check, &target, ctx.input.target.timeout).await;
         let at = target.authority();
+        let liveness = ctx.exchange.transport.liveness();
+        for p in &out.probes {
+            liveness.record(&at, p.outcome == ProbeOutcome::Timeout);
+        }
         for mut c in out.checks {
             if several {
                 c.title = format!("{} at {at}", c.title);

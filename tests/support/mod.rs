@@ -8,6 +8,8 @@ use std::sync::{Arc, OnceLock};
 
 use ofp_conformance::mock::{MockOptions, MockPki, MockServer};
 
+pub mod peers;
+
 pub const BIN: &str = env!("CARGO_BIN_EXE_ofpc");
 
 pub fn pki() -> Arc<MockPki> {
