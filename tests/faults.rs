@@ -134,8 +134,8 @@ async fn every_fault_fails_exactly_its_scenarios() {
     // Every check id the strict run produces is broken by some fault (or says why not).
     let covered: BTreeSet<&str> = Fault::ALL
         .iter()
-        .flat_map(|f| f.breaks().checks.iter().copied())
-        .chain(NO_FAULT.iter().map(|(id, _)| *id))
+        .flat_map(|f| f.breaks().checks.iter().map(|c| c.as_str()))
+        .chain(NO_FAULT.iter().map(|(id, _)| id.as_str()))
         .collect();
     let uncovered: Vec<&String> = strict
         .checks
@@ -166,7 +166,7 @@ async fn every_fault_fails_exactly_its_scenarios() {
             ));
         }
         for id in breaks.checks {
-            if !facts.broken_checks.contains(*id) {
+            if !facts.broken_checks.contains(id.as_str()) {
                 mismatches.push(format!(
                     "{name}: check `{id}` should fail or warn, broken were {:?}",
                     facts.broken_checks

@@ -7,7 +7,7 @@ use super::collect::CheckList;
 use crate::config::Profile;
 use crate::model::error_code::{is_nqschar, is_uri_char};
 use crate::model::{
-    CheckResult, ErrorCode, Severity, TransportFailure, TransportKind, WireResponse,
+    CheckId, CheckResult, ErrorCode, Severity, TransportFailure, TransportKind, WireResponse,
 };
 use crate::scenario::Expect;
 
@@ -94,9 +94,7 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
     let mut c = CheckList::new(input.severity);
     match (input.expect, input.outcome) {
         (Expect::Refused, Ok(resp)) => c.push(
-            "expect-refused",
-            "The TLS connection is refused",
-            Severity::Fail,
+            CheckId::ExpectRefused.titled("The TLS connection is refused"),
             false,
             "a TLS-level refusal (alert or reset)",
             describe(resp),
@@ -115,18 +113,14 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
             ) =>
         {
             c.push(
-                "expect-no-token",
-                "No token without TLS",
-                Severity::Fail,
+                CheckId::ExpectNoToken,
                 true,
                 "no token: a refused, closed or reset connection, or no HTTP answer",
                 f.message.clone(),
             );
         }
         (Expect::GrantedRejectedOrRefused, Err(f)) if f.is_tls_refusal() => c.push(
-            "expect-refused",
-            "Refused at the TLS layer (recorded)",
-            Severity::Fail,
+            CheckId::ExpectRefused.titled("Refused at the TLS layer (recorded)"),
             true,
             "a token, an error response or a TLS-level refusal (recorded)",
             format!("refused: {}", f.message),
@@ -139,18 +133,14 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
             Err(f),
         ) if f.is_tls_refusal() => {
             c.push(
-                "expect-refused",
-                "Refused at the TLS layer",
-                Severity::Fail,
+                CheckId::ExpectRefused,
                 true,
                 "a TLS-level refusal or an error response",
                 f.message.clone(),
             );
         }
         (_, Err(f)) if f.is_tls_refusal() => c.push(
-            "expect-http-answer",
-            "The server answers in HTTP",
-            Severity::Fail,
+            CheckId::ExpectHttpAnswer,
             false,
             "an HTTP response",
             f.message.clone(),
@@ -172,9 +162,7 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
         (Expect::NotGranted | Expect::NoToken, Ok(resp)) => not_granted(&mut c, input, resp),
         (Expect::ProbeChecks, Ok(_)) => {}
         (Expect::ResourceOk, Ok(resp)) => c.push(
-            "resource-ok",
-            "The resource server accepts the bound token",
-            Severity::Fail,
+            CheckId::ResourceOk,
             resp.status == 200,
             "HTTP 200",
             describe(resp),
@@ -201,9 +189,7 @@ fn interaction_id(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse
         Severity::Warn
     };
     c.push(
-        "resp-interaction-id",
-        "x-fapi-interaction-id is echoed",
-        severity,
+        CheckId::RespInteractionId.at(severity),
         got == Some(sent),
         format!("x-fapi-interaction-id: {sent}"),
         got.map_or("absent".to_string(), |g| {
@@ -216,9 +202,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let ok = resp.status == 200 && !view.has("error");
     c.push(
-        "resp-200",
-        "The valid request is granted",
-        Severity::Fail,
+        CheckId::Resp200,
         ok,
         "HTTP 200 with no `error`",
         describe(resp),
@@ -228,9 +212,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     }
     let media = view.media_type();
     c.push(
-        "resp-json",
-        "Content-Type is application/json",
-        Severity::Fail,
+        CheckId::RespJson,
         media.as_deref() == Some("application/json"),
         "application/json",
         media.unwrap_or_else(|| "no Content-Type".into()),
@@ -241,18 +223,14 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
             .any(|t| t.trim().eq_ignore_ascii_case("no-store"))
     });
     c.push(
-        "resp-cache-control",
-        "Cache-Control: no-store",
-        Severity::Fail,
+        CheckId::RespCacheControl,
         no_store,
         "Cache-Control containing no-store",
         cache.map_or("absent".into(), |v| format!("Cache-Control: {v}")),
     );
     let pragma = view.header("pragma");
     c.push(
-        "resp-pragma",
-        "Pragma: no-cache",
-        Severity::Warn,
+        CheckId::RespPragma,
         pragma.is_some_and(|v| v.eq_ignore_ascii_case("no-cache")),
         "Pragma: no-cache",
         pragma.map_or("absent".into(), |v| format!("Pragma: {v}")),
@@ -261,9 +239,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let token_type = view.str_member("token_type").unwrap_or("");
     let chars_ok = token.chars().all(|ch| ('\x20'..='\x7e').contains(&ch));
     c.push(
-        "resp-access-token",
-        "access_token and token_type present, allowed characters",
-        Severity::Fail,
+        CheckId::RespAccessToken,
         !token.is_empty() && !token_type.is_empty() && chars_ok,
         "non-empty access_token (%x20-7E) and token_type",
         format!(
@@ -284,26 +260,20 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     );
     let bits = entropy_bits(token);
     c.push(
-        "resp-at-entropy",
-        "Access token has at least 128 bits",
-        Severity::Fail,
+        CheckId::RespAtEntropy,
         token.len() >= 16 && bits >= 96.0,
         ">= 16 characters and >= 96 bits of estimated entropy",
         format!("{} characters, about {bits:.0} bits", token.len()),
     );
     c.push(
-        "bind-token-type",
-        "token_type is Bearer",
-        Severity::Fail,
+        CheckId::BindTokenType,
         token_type.eq_ignore_ascii_case("bearer"),
         "Bearer (any case)",
         format!("`{token_type}`"),
     );
     match view.json.as_ref().and_then(|m| m.get("expires_in")) {
         None => c.push(
-            "resp-expires-in",
-            "expires_in present and sane",
-            Severity::Warn,
+            CheckId::RespExpiresIn.at(Severity::Warn),
             false,
             "expires_in (RECOMMENDED)",
             "absent",
@@ -311,9 +281,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         Some(v) => {
             let n = v.as_f64();
             c.push(
-                "resp-expires-in",
-                "expires_in present and sane",
-                Severity::Fail,
+                CheckId::RespExpiresIn,
                 n.is_some_and(|n| n > 0.0 && n <= 31_536_000.0),
                 "a JSON number, 0 < expires_in <= 31536000",
                 v.to_string(),
@@ -321,9 +289,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         }
     }
     c.push(
-        "resp-no-refresh",
-        "No refresh_token for client credentials",
-        Severity::Warn,
+        CheckId::RespNoRefresh,
         !view.has("refresh_token"),
         "no refresh_token",
         if view.has("refresh_token") {
@@ -333,9 +299,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         },
     );
     c.push(
-        "resp-no-id-token",
-        "No id_token",
-        Severity::Fail,
+        CheckId::RespNoIdToken,
         !view.has("id_token"),
         "no id_token",
         if view.has("id_token") {
@@ -346,9 +310,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     );
     scope_check(c, input, &view);
     c.push(
-        "resp-date-header",
-        "Date header present",
-        Severity::Warn,
+        CheckId::RespDateHeader,
         view.header("date").is_some(),
         "a Date header",
         view.header("date")
@@ -371,9 +333,7 @@ fn unique_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
     }
     let repeated = earlier.contains(&token);
     c.push(
-        "resp-at-unique",
-        "Each grant issues a new access token",
-        Severity::Warn,
+        CheckId::RespAtUnique,
         !repeated,
         "an access token different from the earlier grants",
         if repeated {
@@ -396,9 +356,7 @@ fn scope_check(c: &mut CheckList, input: &JudgeInput<'_>, view: &View<'_>) {
                 .filter(|t| !t.is_empty() && !requested.is_empty() && !requested.contains(t))
                 .collect();
             c.push(
-                "resp-scope",
-                "Granted scope within the requested scope",
-                Severity::Fail,
+                CheckId::RespScope,
                 extra.is_empty(),
                 format!("a subset of `{}`", requested.join(" ")),
                 format!("`{granted}`"),
@@ -408,9 +366,9 @@ fn scope_check(c: &mut CheckList, input: &JudgeInput<'_>, view: &View<'_>) {
             // RFC 6749 §5.1: OPTIONAL when identical to the request. The platform echoes it.
             let severity = Severity::Warn;
             c.push(
-                "resp-scope",
-                "Granted scope returned",
-                severity,
+                CheckId::RespScope
+                    .titled("Granted scope returned")
+                    .at(severity),
                 input.profile != Profile::Ofm,
                 "scope echoed (OFM documents `scope` in the response)",
                 "absent",
@@ -446,9 +404,7 @@ fn narrowed(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         .map(|g| g.split(' ').filter(|t| asked.contains(t)).collect())
         .unwrap_or_default();
     c.push(
-        "req-scope-narrowed",
-        "An unauthorized scope is not granted",
-        Severity::Fail,
+        CheckId::ReqScopeNarrowed,
         granted.is_some() && leaked.is_empty(),
         format!(
             "400 invalid_scope, or 200 with an explicit `scope` leaving out `{}`",
@@ -486,18 +442,14 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     };
     if lenient && !status_ok && (400..500).contains(&status) {
         c.push(
-            "err-status",
-            "Error status",
-            Severity::Warn,
+            CheckId::ErrStatus.at(Severity::Warn),
             false,
             format!("{expected_status} (any 4xx tolerated without a client certificate)"),
             format!("HTTP {status}"),
         );
     } else {
         c.push(
-            "err-status",
-            "Error status",
-            Severity::Fail,
+            CheckId::ErrStatus,
             status_ok,
             expected_status,
             format!("HTTP {status}"),
@@ -506,13 +458,11 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let media = view.media_type();
     let json_ok = media.as_deref() == Some("application/json") && view.json.is_some();
     c.push(
-        "err-json",
-        "Error body is JSON",
-        if lenient {
+        CheckId::ErrJson.at(if lenient {
             Severity::Warn
         } else {
             Severity::Fail
-        },
+        }),
         json_ok,
         "application/json object",
         match media {
@@ -525,9 +475,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         input.errors.iter().any(|a| a.as_str() == e) && !e.is_empty() && e.chars().all(is_nqschar)
     });
     c.push(
-        "err-code",
-        "error code in the acceptable set",
-        Severity::Fail,
+        CheckId::ErrCode,
         code_ok,
         format!(
             "one of {}",
@@ -546,9 +494,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
             .chars()
             .any(|ch| !is_nqschar(ch) && !matches!(ch, '\t' | '\n' | '\r'));
         c.push(
-            "err-description",
-            "error_description characters",
-            if bad { Severity::Fail } else { Severity::Warn },
+            CheckId::ErrDescription.at(if bad { Severity::Fail } else { Severity::Warn }),
             !bad && !ctl,
             "%x20-21 / %x23-5B / %x5D-7E",
             if bad {
@@ -563,9 +509,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     if let Some(uri) = view.str_member("error_uri") {
         let ok = uri.chars().all(is_uri_char) && uri.contains(':');
         c.push(
-            "err-uri",
-            "error_uri is a URI",
-            Severity::Fail,
+            CheckId::ErrUri,
             ok,
             "a URI of %x21 / %x23-5B / %x5D-7E",
             format!("`{uri}`"),
@@ -573,9 +517,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     }
     let token = view.has("access_token") || (200..300).contains(&status);
     c.push(
-        "err-no-token",
-        "No token on a rejection",
-        Severity::Fail,
+        CheckId::ErrNoToken,
         !token,
         "no access_token",
         if token {
@@ -601,9 +543,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         };
         let ok = status != 401 || www.is_some();
         c.push(
-            "err-www-authenticate",
-            "401 carries WWW-Authenticate",
-            severity,
+            CheckId::ErrWwwAuthenticate.at(severity),
             ok,
             expected,
             format!(
@@ -620,18 +560,14 @@ fn not_granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let token = view.has("access_token") || (200..300).contains(&resp.status);
     c.push(
-        "err-no-token",
-        "No token",
-        Severity::Fail,
+        CheckId::ErrNoToken.titled("No token"),
         !token,
         "no access_token, no 2xx",
         describe(resp),
     );
     if !input.statuses.is_empty() {
         c.push(
-            "err-status",
-            "Status",
-            Severity::Fail,
+            CheckId::ErrStatus.titled("Status"),
             input.statuses.contains(&resp.status),
             input
                 .statuses
@@ -648,9 +584,7 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
     let status = resp.status;
     if !input.statuses.is_empty() {
         c.push(
-            "resource-denied",
-            "The resource server refuses",
-            Severity::Fail,
+            CheckId::ResourceDenied,
             input.statuses.contains(&status),
             input
                 .statuses
@@ -664,18 +598,14 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
     }
     if (400..500).contains(&status) && status != 401 {
         c.push(
-            "resource-denied",
-            "The resource server refuses",
-            Severity::Warn,
+            CheckId::ResourceDenied.at(Severity::Warn),
             false,
             "401 invalid_token (RFC 8705 §3; any 4xx tolerated)",
             format!("HTTP {status}"),
         );
     } else {
         c.push(
-            "resource-denied",
-            "The resource server refuses",
-            Severity::Fail,
+            CheckId::ResourceDenied,
             status == 401,
             "401 invalid_token (any 4xx tolerated)",
             describe(resp),
@@ -685,9 +615,7 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
         let view = View::new(resp);
         let www = view.header("www-authenticate");
         c.push(
-            "err-www-authenticate",
-            "401 carries WWW-Authenticate",
-            Severity::Warn,
+            CheckId::ErrWwwAuthenticate,
             www.is_some(),
             "a WWW-Authenticate header (RFC 6750 §3)",
             www.unwrap_or("absent"),
@@ -698,9 +626,7 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
 fn cnf_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
     let Some((_, claims)) = crate::jose::inspect::decode_parts(token) else {
         c.skip(
-            "bind-cnf-x5t",
-            "Token bound to the client certificate",
-            Severity::Fail,
+            CheckId::BindCnfX5t,
             "opaque access token: binding is checked at the resource",
         );
         return;
@@ -711,19 +637,12 @@ fn cnf_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
         .and_then(Value::as_str);
     match input.cert_thumbprint {
         Some(expected) => c.push(
-            "bind-cnf-x5t",
-            "Token bound to the client certificate",
-            Severity::Fail,
+            CheckId::BindCnfX5t,
             cnf == Some(expected),
             format!("cnf.x5t#S256 = {expected}"),
             cnf.map_or("no cnf.x5t#S256".into(), |v| format!("cnf.x5t#S256 = {v}")),
         ),
-        None => c.skip(
-            "bind-cnf-x5t",
-            "Token bound to the client certificate",
-            Severity::Fail,
-            "no client certificate was presented",
-        ),
+        None => c.skip(CheckId::BindCnfX5t, "no client certificate was presented"),
     }
 }
 
@@ -790,11 +709,12 @@ mod tests {
         }
     }
 
-    fn failed(checks: &[CheckResult]) -> Vec<&str> {
+    /// The registry entries of the failed checks.
+    fn failed(checks: &[CheckResult]) -> Vec<CheckId> {
         checks
             .iter()
             .filter(|c| c.status == CheckStatus::Fail)
-            .map(|c| c.id.as_str())
+            .map(|c| CheckId::parse(&c.id).expect("a registered id"))
             .collect()
     }
 
@@ -828,7 +748,7 @@ mod tests {
         );
         assert_eq!(
             failed(&judge_step(&input(Expect::Granted, &[], &r))),
-            vec!["resp-cache-control"]
+            vec![CheckId::RespCacheControl]
         );
     }
 
@@ -839,7 +759,7 @@ mod tests {
         let checks = judge_step(&input(Expect::Rejected, &errors, &r));
         let json = checks
             .iter()
-            .find(|c| c.id == "err-json")
+            .find(|c| c.id == CheckId::ErrJson.as_str())
             .expect("err-json");
         assert_eq!(json.status, CheckStatus::Fail);
         assert_eq!(
@@ -860,8 +780,8 @@ mod tests {
                 ],
                 r#"{"error":"invalid_client"}"#,
             );
-            let f =
-                failed(&judge_step(&input(Expect::Rejected, &errors, &r))).contains(&"err-status");
+            let f = failed(&judge_step(&input(Expect::Rejected, &errors, &r)))
+                .contains(&CheckId::ErrStatus);
             assert_eq!(f, !ok, "status {status}");
         }
         let r = resp(
@@ -871,7 +791,7 @@ mod tests {
         );
         assert_eq!(
             failed(&judge_step(&input(Expect::Rejected, &errors, &r))),
-            vec!["err-status", "err-code"]
+            vec![CheckId::ErrStatus, CheckId::ErrCode]
         );
     }
 
@@ -885,7 +805,7 @@ mod tests {
         );
         assert_eq!(
             failed(&judge_step(&input(Expect::Rejected, &errors, &r))),
-            vec!["err-status", "err-code", "err-no-token"]
+            vec![CheckId::ErrStatus, CheckId::ErrCode, CheckId::ErrNoToken]
         );
     }
 
@@ -908,7 +828,7 @@ mod tests {
         );
         assert_eq!(
             failed(&judge_step(&input(Expect::Rejected, &errors, &refused))),
-            vec!["expect-http-answer"]
+            vec![CheckId::ExpectHttpAnswer]
         );
     }
 
@@ -925,7 +845,7 @@ mod tests {
         let errors = vec![ErrorCode::InvalidClient];
         let ok = resp(200, OK_HEADERS, TOKEN);
         let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &ok));
-        assert_eq!(checks[0].id, "resp-200");
+        assert_eq!(checks[0].id, CheckId::Resp200.as_str());
         assert_eq!(checks[0].actual, "granted: HTTP 200 with an access token");
         assert!(failed(&checks).is_empty());
         let no = resp(
@@ -937,7 +857,7 @@ mod tests {
             r#"{"error":"invalid_client"}"#,
         );
         let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &no));
-        assert_eq!(checks[0].id, "err-status");
+        assert_eq!(checks[0].id, CheckId::ErrStatus.as_str());
         assert_eq!(
             checks[0].actual,
             "rejected: HTTP 401 with error `invalid_client`"
@@ -954,7 +874,7 @@ mod tests {
                 &errors,
                 &forbidden
             ))),
-            vec!["err-status"]
+            vec![CheckId::ErrStatus]
         );
     }
 
@@ -969,7 +889,7 @@ mod tests {
         ));
         let checks = judge_step(&input(Expect::GrantedRejectedOrRefused, &errors, &refused));
         assert_eq!(checks.len(), 1);
-        assert_eq!(checks[0].id, "expect-refused");
+        assert_eq!(checks[0].id, CheckId::ExpectRefused.as_str());
         assert_eq!(checks[0].actual, "refused: alert");
         assert!(failed(&checks).is_empty());
         // The HTTP branches are judged as for granted-or-rejected.
@@ -988,7 +908,7 @@ mod tests {
                 &errors,
                 &forbidden
             ))),
-            vec!["err-status"]
+            vec![CheckId::ErrStatus]
         );
         // Other transport failures leave nothing to judge (the runner makes them an Error).
         let reset: Result<WireResponse, TransportFailure> = Err(TransportFailure::new(
@@ -1010,13 +930,16 @@ mod tests {
         let mut i = input(Expect::Granted, &[], &r);
         i.earlier_tokens = &earlier;
         let checks = judge_step(&i);
-        let unique: Vec<_> = checks.iter().filter(|c| c.id == "resp-at-unique").collect();
+        let unique: Vec<_> = checks
+            .iter()
+            .filter(|c| c.id == CheckId::RespAtUnique.as_str())
+            .collect();
         assert_eq!(unique.len(), 1);
         assert_eq!(unique[0].status, CheckStatus::Warn);
         assert!(
             !judge_step(&input(Expect::Granted, &[], &r))
                 .iter()
-                .any(|c| c.id == "resp-at-unique")
+                .any(|c| c.id == CheckId::RespAtUnique.as_str())
         );
     }
 
@@ -1031,7 +954,7 @@ mod tests {
         let mut i = input(Expect::Rejected, &errors, &r);
         assert!(failed(&judge_step(&i)).is_empty());
         i.authorization_sent = true;
-        assert_eq!(failed(&judge_step(&i)), vec!["err-www-authenticate"]);
+        assert_eq!(failed(&judge_step(&i)), vec![CheckId::ErrWwwAuthenticate]);
     }
 
     #[test]

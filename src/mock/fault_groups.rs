@@ -1,6 +1,8 @@
 //! The scenario groups several faults break alike, and what no fault of the mock can break (with
 //! where else it is shown), for the fault table in `faults.rs`.
 
+use crate::model::CheckId;
+
 /// Every scenario with a granted token-endpoint step (the response checks run there).
 pub const GRANTED: &[&str] = &[
     "bind-at-unique",
@@ -189,51 +191,51 @@ pub const PROVEN_ELSEWHERE: &[(&str, &str)] = &[
 ];
 
 /// Check ids no fault of the mock can break, with the reason (or the test that breaks them).
-pub const NO_FAULT: &[(&str, &str)] = &[
+pub const NO_FAULT: &[(CheckId, &str)] = &[
     (
-        "resp-date-header",
+        CheckId::RespDateHeader,
         "hyper adds a Date header to every answer; the mock cannot leave it out",
     ),
     // The rustls mock cannot negotiate what these probes must refuse; scripted TLS peers do.
     (
-        "tls-10-refused",
+        CheckId::Tls10Refused,
         "tests/tls_probe.rs, tests/transport.rs (scripted TLS 1.0 peer)",
     ),
     (
-        "tls-11-refused",
+        CheckId::Tls11Refused,
         "tests/tls_probe.rs (scripted TLS 1.1 peer)",
     ),
     (
-        "tls-12-bcp195-ok",
+        CheckId::Tls12Bcp195Ok,
         "tests/tls_probe.rs (peer refusing TLS 1.2)",
     ),
     (
-        "tls-13-supported",
+        CheckId::Tls13Supported,
         "tests/tls_probe.rs (peer refusing TLS 1.3)",
     ),
     (
-        "tls-13-preferred",
+        CheckId::Tls13Preferred,
         "tests/tls_probe.rs (peer choosing 1.2 over 1.3)",
     ),
     (
-        "tls12-only-recommended-suites",
+        CheckId::Tls12OnlyRecommendedSuites,
         "tests/tls_probe.rs (peer accepting a CBC suite)",
     ),
     (
-        "tls12-dhe-suites",
+        CheckId::Tls12DheSuites,
         "tests/tls_probe.rs (peer accepting DHE)",
     ),
     (
-        "tls-server-cert",
+        CheckId::TlsServerCert,
         "tests/transport.rs (target trusting another CA)",
     ),
     (
-        "disc-fetch-url",
+        CheckId::DiscFetchUrl,
         "judges the target file's configured discovery URL, not anything the server sends; \
          src/judge/discovery.rs tests::fetch_url_must_have_a_well_known_form",
     ),
     (
-        "expect-no-token",
+        CheckId::ExpectNoToken,
         "tests/transport.rs (plain-HTTP server issuing a token)",
     ),
 ];

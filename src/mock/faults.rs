@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::model::CheckId;
+
 pub use super::fault_groups::{
     DISCOVERY, ERROR_ANSWERS, GRANTED, INVALID_CLIENT, NO_FAULT, PROVEN_ELSEWHERE,
 };
@@ -22,7 +24,7 @@ pub struct Breaks {
     pub scenarios: Scenarios,
     /// Step check ids that must fail or warn somewhere in the run. Together the table's checks
     /// and [`NO_FAULT`] cover every check id the strict mock's run produces.
-    pub checks: &'static [&'static str],
+    pub checks: &'static [CheckId],
     /// Every victim is a warn-severity (SHOULD-level) row: `ofpc run --fault NAME` reports
     /// warnings and exits 0, and 1 under `--strict`. Otherwise it exits 1.
     pub warns_only: bool,
@@ -64,7 +66,7 @@ const fn all_http() -> Breaks {
 }
 
 impl Breaks {
-    const fn checks(self, checks: &'static [&'static str]) -> Breaks {
+    const fn checks(self, checks: &'static [CheckId]) -> Breaks {
         Breaks { checks, ..self }
     }
 
@@ -148,7 +150,7 @@ faults! {
     /// Do not check that `iss` equals the client_id.
     SkipIssCheck = "skip-iss-check"
         => breaks(&["jwt-no-iss", "jwt-wrong-iss"])
-        .checks(&["err-status", "err-code", "err-no-token"]),
+        .checks(&[CheckId::ErrStatus, CheckId::ErrCode, CheckId::ErrNoToken]),
     /// Do not check that `sub` equals the client_id.
     SkipSubCheck = "skip-sub-check" => breaks(&["jwt-no-sub", "jwt-wrong-sub"]),
     /// Do not check `aud`.
@@ -179,7 +181,7 @@ faults! {
             "jwt-skew-accept-10s", "jwt-typ", "req-empty-param", "req-scope-malformed",
             "req-scope-omitted", "req-scope-unauthorized", "req-unknown-param",
         ])
-        .checks(&["resp-200"]),
+        .checks(&[CheckId::Resp200]),
     /// Reject every tls_client_auth client authentication (breaks the happy path).
     RejectTlsClientAuth = "reject-tls-client-auth" => breaks(&["mtls-alias-routing", "mtls-happy"]),
     /// Issue an unbound token to a private_key_jwt client that presented no certificate.
@@ -187,7 +189,7 @@ faults! {
     /// With an mTLS alias advertised, the plain token_endpoint issues unbound tokens, and the resource server accepts unbound tokens as plain bearer tokens.
     // The plain token_endpoint's unbound token is accepted without a certificate.
     PlainEndpointUnboundToken = "plain-endpoint-unbound-token"
-        => breaks(&["mtls-alias-routing"]).checks(&["resource-denied"]),
+        => breaks(&["mtls-alias-routing"]).checks(&[CheckId::ResourceDenied]),
     /// Authenticate a tls_client_auth client by its client_id alone when no certificate is presented.
     AcceptMtlsWithoutCert = "accept-mtls-without-cert" => breaks(&["mtls-no-cert"]),
     /// Accept client certificates from an untrusted CA, and self-signed ones.
@@ -201,7 +203,7 @@ faults! {
     /// Grant whatever scope is requested.
     SkipScopeCheck = "skip-scope-check"
         => breaks(&["req-scope-malformed", "req-scope-unauthorized"])
-        .checks(&["req-scope-narrowed"]),
+        .checks(&[CheckId::ReqScopeNarrowed]),
     /// Treat a missing grant_type as client_credentials.
     DefaultGrantType = "default-grant-type" => breaks(&["req-grant-missing", "req-grant-unknown"]),
     /// Issue tokens for the resource owner password credentials grant.
@@ -215,16 +217,16 @@ faults! {
     /// Resource server: accept a token presented with another certificate (or none).
     SkipRsBindingCheck = "skip-rs-binding-check"
         => breaks(&["bind-rs-no-cert", "bind-rs-other-cert", "mtls-alias-routing"])
-        .checks(&["resource-denied"]),
+        .checks(&[CheckId::ResourceDenied]),
     /// Omit `Cache-Control: no-store` on token responses.
-    OmitCacheControl = "omit-cache-control" => breaks(GRANTED).checks(&["resp-cache-control"]),
+    OmitCacheControl = "omit-cache-control" => breaks(GRANTED).checks(&[CheckId::RespCacheControl]),
     /// Do not echo `x-fapi-interaction-id`.
     // Every scenario gets an HTTP answer, and the ofm profile requires the echo.
-    NoInteractionIdEcho = "no-interaction-id-echo" => all_http().checks(&["resp-interaction-id"]),
+    NoInteractionIdEcho = "no-interaction-id-echo" => all_http().checks(&[CheckId::RespInteractionId]),
     /// Answer invalid_client with HTTP 403 instead of 400/401.
     // Every scenario whose rejection is (or may be) invalid_client. Without a client certificate
     // any 4xx is tolerated with a warning (E.hok.mtls), so mtls-no-cert warns rather than fails.
-    WrongErrorStatus = "wrong-error-status" => breaks(INVALID_CLIENT).checks(&["err-status"]),
+    WrongErrorStatus = "wrong-error-status" => breaks(INVALID_CLIENT).checks(&[CheckId::ErrStatus]),
     /// Authenticate a private_key_jwt client by its client_id and any certificate, with no assertion.
     SkipAuthMethodCheck = "skip-auth-method-check"
         => breaks(&["jwt-missing-assertion", "mtls-method-confusion", "req-creds-in-query"]),
@@ -264,7 +266,7 @@ faults! {
     AcceptTokenInQuery = "accept-token-in-query" => breaks(&["bind-rs-token-in-query"]),
     /// Resource server: accept only the exact scheme `Bearer` (RFC 9110 makes it case-insensitive).
     CaseSensitiveBearer = "case-sensitive-bearer"
-        => breaks(&["bind-rs-scheme-case"]).checks(&["resource-ok"]),
+        => breaks(&["bind-rs-scheme-case"]).checks(&[CheckId::ResourceOk]),
     /// Resource server: serve requests that carry no access token.
     RsAllowAnonymous = "rs-allow-anonymous"
         => breaks(&["bind-rs-no-token", "bind-rs-token-in-query"]),
@@ -280,31 +282,31 @@ faults! {
         => breaks(&["req-resource-indicator"]).warns_only(),
     /// Token responses declare Content-Type text/plain.
     SuccessWrongContentType = "success-wrong-content-type"
-        => breaks(GRANTED).checks(&["resp-json"]).probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespJson]).probe("jwt-happy"),
     /// Omit `Pragma: no-cache` on token responses.
     OmitPragma = "omit-pragma"
-        => breaks(GRANTED).checks(&["resp-pragma"]).warns_only().probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespPragma]).warns_only().probe("jwt-happy"),
     /// Issue short, low-entropy access tokens.
     ShortAccessToken = "short-access-token"
-        => breaks(GRANTED).checks(&["resp-at-entropy"]).probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespAtEntropy]).probe("jwt-happy"),
     /// Answer token_type MAC.
     TokenTypeMac = "token-type-mac"
-        => breaks(GRANTED).checks(&["bind-token-type"]).probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::BindTokenType]).probe("jwt-happy"),
     /// Leave token_type out of token responses.
     OmitTokenType = "omit-token-type"
-        => breaks(GRANTED).checks(&["resp-access-token", "bind-token-type"]).probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespAccessToken, CheckId::BindTokenType]).probe("jwt-happy"),
     /// Leave expires_in out of token responses.
     OmitExpiresIn = "omit-expires-in"
-        => breaks(GRANTED).checks(&["resp-expires-in"]).warns_only().probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespExpiresIn]).warns_only().probe("jwt-happy"),
     /// Send expires_in as a JSON string.
     ExpiresInString = "expires-in-string"
-        => breaks(GRANTED).checks(&["resp-expires-in"]).probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespExpiresIn]).probe("jwt-happy"),
     /// Issue a refresh_token with client credentials.
     IssueRefreshToken = "issue-refresh-token"
-        => breaks(GRANTED).checks(&["resp-no-refresh"]).warns_only().probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespNoRefresh]).warns_only().probe("jwt-happy"),
     /// Issue an id_token with client credentials.
     IssueIdToken = "issue-id-token"
-        => breaks(GRANTED).checks(&["resp-no-id-token"]).probe("jwt-happy"),
+        => breaks(GRANTED).checks(&[CheckId::RespNoIdToken]).probe("jwt-happy"),
     /// Return a scope wider than the one requested.
     // GRANTED less the two scenarios that request no scope.
     GrantExtraScope = "grant-extra-scope"
@@ -314,17 +316,17 @@ faults! {
             "jwt-jti-replay", "jwt-skew-accept-10s", "jwt-typ", "mtls-alias-routing", "mtls-happy",
             "req-unknown-param",
         ])
-        .checks(&["resp-scope"])
+        .checks(&[CheckId::RespScope])
         .probe("jwt-happy"),
     /// Error responses are text/plain, not JSON.
     ErrorNotJson = "error-not-json"
-        => breaks(ERROR_ANSWERS).checks(&["err-json"]).probe("jwt-client-secret"),
+        => breaks(ERROR_ANSWERS).checks(&[CheckId::ErrJson]).probe("jwt-client-secret"),
     /// error_description carries characters outside RFC 6749 A.8.
     ErrorBadDescriptionChars = "error-bad-description-chars"
-        => breaks(ERROR_ANSWERS).checks(&["err-description"]).probe("jwt-client-secret"),
+        => breaks(ERROR_ANSWERS).checks(&[CheckId::ErrDescription]).probe("jwt-client-secret"),
     /// Error responses carry an error_uri that is not a URI.
     ErrorBadUri = "error-bad-uri"
-        => breaks(ERROR_ANSWERS).checks(&["err-uri"]).probe("jwt-client-secret"),
+        => breaks(ERROR_ANSWERS).checks(&[CheckId::ErrUri]).probe("jwt-client-secret"),
     /// Error responses carry an access_token.
     // ...and req-method, whose 405 must carry no token either.
     ErrorWithToken = "error-with-token"
@@ -345,114 +347,114 @@ faults! {
             "req-grant-not-allowed", "req-grant-password", "req-grant-unknown", "req-method",
             "req-resource-indicator", "req-scope-malformed", "req-scope-unauthorized",
         ])
-        .checks(&["err-no-token"])
+        .checks(&[CheckId::ErrNoToken])
         .probe("jwt-client-secret"),
     /// 401 answers of the token endpoint carry no WWW-Authenticate header.
     // The same scenarios: a warning, and a failure where the client sent an Authorization header.
     OmitWwwAuthenticate = "omit-www-authenticate"
-        => breaks(INVALID_CLIENT).checks(&["err-www-authenticate"]).probe("jwt-client-secret"),
+        => breaks(INVALID_CLIENT).checks(&[CheckId::ErrWwwAuthenticate]).probe("jwt-client-secret"),
     /// Issue JWT access tokens whose cnf.x5t#S256 names another certificate (JWT format forced).
     // Forces JWT access tokens, so bind-cnf-x5t becomes observable.
-    WrongCnf = "wrong-cnf" => breaks(GRANTED).checks(&["bind-cnf-x5t"]).probe("jwt-happy"),
+    WrongCnf = "wrong-cnf" => breaks(GRANTED).checks(&[CheckId::BindCnfX5t]).probe("jwt-happy"),
     /// Hand a client the access token it was granted before while that one is live.
     // mtls-alias-routing asks twice with one certificate (alias, then plain endpoint).
     ReuseAccessToken = "reuse-access-token"
         => breaks(&["bind-at-unique", "mtls-alias-routing"])
-        .checks(&["resp-at-unique"])
+        .checks(&[CheckId::RespAtUnique])
         .warns_only(),
     /// Serve an HTML page instead of the discovery document (the run can test nothing else).
     // The discovery document is unusable: every discovery scenario fails with what it
     // received; every other scenario is Skipped (`skips_the_rest`).
     DiscoveryNotJson = "discovery-not-json"
         => breaks(DISCOVERY)
-        .checks(&["disc-document", "disc-fetch-content-type", "disc-fetch-json"])
+        .checks(&[CheckId::DiscDocument, CheckId::DiscFetchContentType, CheckId::DiscFetchJson])
         .skips_the_rest(),
     /// Serve the discovery document as text/plain.
     DiscoveryWrongContentType = "discovery-wrong-content-type"
-        => breaks(&["disc-fetch"]).checks(&["disc-fetch-content-type"]),
+        => breaks(&["disc-fetch"]).checks(&[CheckId::DiscFetchContentType]),
     /// Leave token_endpoint out of the discovery document (the run can test nothing else).
     // The advertised mTLS alias then names an endpoint absent at top level (RFC 8705 §5).
     DiscoveryNoTokenEndpoint = "discovery-no-token-endpoint"
         => breaks(&["disc-mtls-aliases", "disc-token-endpoint"])
-        .checks(&["disc-token-endpoint"])
+        .checks(&[CheckId::DiscTokenEndpoint])
         .skips_the_rest(),
     /// Advertise an issuer other than the one the discovery URL implies (and use it as such).
     DiscoveryIssuerMismatch = "discovery-issuer-mismatch"
-        => breaks(&["disc-issuer-match"]).checks(&["disc-issuer-match"]),
+        => breaks(&["disc-issuer-match"]).checks(&[CheckId::DiscIssuerMatch]),
     /// Advertise an http:// issuer (and use it as such).
     DiscoveryIssuerNotHttps = "discovery-issuer-not-https"
         => breaks(&["disc-issuer-match", "disc-issuer-url"])
-        .checks(&["disc-issuer-match", "disc-issuer-url"]),
+        .checks(&[CheckId::DiscIssuerMatch, CheckId::DiscIssuerUrl]),
     /// Give a metadata member the wrong JSON type (code_challenge_methods_supported as a string).
     DiscoverySchemaViolation = "discovery-schema-violation"
-        => breaks(&["disc-schema"]).checks(&["disc-schema"]),
+        => breaks(&["disc-schema"]).checks(&[CheckId::DiscSchema]),
     /// Leave tls_client_auth out of token_endpoint_auth_methods_supported (it is still served).
     DiscoveryMissingAuthMethod = "discovery-missing-auth-method"
-        => breaks(&["disc-auth-methods"]).checks(&["disc-auth-methods-used"]),
+        => breaks(&["disc-auth-methods"]).checks(&[CheckId::DiscAuthMethodsUsed]),
     /// Also advertise client_secret_basic and client_secret_post.
     // A warn-severity row: the scenario warns, nothing fails (exit 0 unless --strict).
     DiscoveryWeakAuthMethods = "discovery-weak-auth-methods"
-        => breaks(&["disc-auth-methods-weak"]).checks(&["disc-auth-methods-weak"]).warns_only(),
+        => breaks(&["disc-auth-methods-weak"]).checks(&[CheckId::DiscAuthMethodsWeak]).warns_only(),
     /// Advertise `none` among the assertion signing algorithms.
     DiscoveryAdvertiseAlgNone = "discovery-advertise-alg-none"
-        => breaks(&["disc-auth-signing-algs"]).checks(&["disc-auth-signing-algs-none"]),
+        => breaks(&["disc-auth-signing-algs"]).checks(&[CheckId::DiscAuthSigningAlgsNone]),
     /// Leave out tls_client_certificate_bound_access_tokens (tokens are still bound).
     DiscoveryNoBoundTokensFlag = "discovery-no-bound-tokens-flag"
-        => breaks(&["disc-mtls-bound"]).checks(&["disc-mtls-bound"]),
+        => breaks(&["disc-mtls-bound"]).checks(&[CheckId::DiscMtlsBound]),
     /// Leave client_credentials out of grant_types_supported (it is still served).
     DiscoveryNoClientCredentialsGrant = "discovery-no-client-credentials-grant"
-        => breaks(&["disc-grant-cc"]).checks(&["disc-grant-cc"]),
+        => breaks(&["disc-grant-cc"]).checks(&[CheckId::DiscGrantCc]),
     /// Advertise the password grant (it is still refused).
     DiscoveryAdvertisePasswordGrant = "discovery-advertise-password-grant"
-        => breaks(&["disc-grant-no-ropc"]).checks(&["disc-grant-no-ropc"]),
+        => breaks(&["disc-grant-no-ropc"]).checks(&[CheckId::DiscGrantNoRopc]),
     /// Advertise mtls_endpoint_aliases with authorization_endpoint and an http:// endpoint absent at top level.
     DiscoveryBadAliases = "discovery-bad-aliases"
-        => breaks(&["disc-mtls-aliases"]).checks(&["disc-mtls-aliases"]),
+        => breaks(&["disc-mtls-aliases"]).checks(&[CheckId::DiscMtlsAliases]),
     /// Advertise an http:// registration_endpoint.
     DiscoveryHttpRegistrationEndpoint = "discovery-http-registration-endpoint"
-        => breaks(&["disc-registration-endpoint"]).checks(&["disc-registration-endpoint"]),
+        => breaks(&["disc-registration-endpoint"]).checks(&[CheckId::DiscRegistrationEndpoint]),
     /// Advertise a scope containing a space.
     DiscoveryBadScopes = "discovery-bad-scopes"
-        => breaks(&["disc-scopes-syntax"]).checks(&["disc-scopes-syntax"]),
+        => breaks(&["disc-scopes-syntax"]).checks(&[CheckId::DiscScopesSyntax]),
     /// Answer discovery with HTTP 503 and a JSON error body (the run can test nothing else).
     // HTTP 503: as unusable as a page that is not JSON.
     DiscoveryStatus503 = "discovery-status-503"
-        => breaks(DISCOVERY).checks(&["disc-fetch", "disc-document"]).skips_the_rest(),
+        => breaks(DISCOVERY).checks(&[CheckId::DiscFetch, CheckId::DiscDocument]).skips_the_rest(),
     /// Advertise only self_signed_tls_client_auth: neither private_key_jwt nor tls_client_auth (both are still served).
     DiscoveryNoFapiAuthMethod = "discovery-no-fapi-auth-method"
-        => breaks(&["disc-auth-methods"]).checks(&["disc-auth-methods", "disc-auth-methods-used"]),
+        => breaks(&["disc-auth-methods"]).checks(&[CheckId::DiscAuthMethods, CheckId::DiscAuthMethodsUsed]),
     /// Advertise only RS256 as the assertion signing algorithm (PS256 and ES256 are still accepted).
     DiscoveryNoFapiSigningAlg = "discovery-no-fapi-signing-alg"
         => breaks(&["disc-auth-signing-algs"])
-        .checks(&["disc-auth-signing-algs", "disc-auth-signing-algs-other"]),
+        .checks(&[CheckId::DiscAuthSigningAlgs, CheckId::DiscAuthSigningAlgsOther]),
     /// Also advertise RS256 beside PS256 and ES256 as assertion signing algorithms (it is still refused).
     // Warn-severity checks: the scenario warns, nothing fails (exit 0 unless --strict).
     DiscoveryExtraSigningAlg = "discovery-extra-signing-alg"
         => breaks(&["disc-auth-signing-algs"])
-        .checks(&["disc-auth-signing-algs-other"])
+        .checks(&[CheckId::DiscAuthSigningAlgsOther])
         .warns_only(),
     /// Also advertise the implicit grant.
     DiscoveryAdvertiseImplicit = "discovery-advertise-implicit"
-        => breaks(&["disc-grant-no-ropc"]).checks(&["disc-grant-no-implicit"]).warns_only(),
+        => breaks(&["disc-grant-no-ropc"]).checks(&[CheckId::DiscGrantNoImplicit]).warns_only(),
     /// Add a member no metadata registry defines (`x_vendor_feature`).
     DiscoveryUnknownMember = "discovery-unknown-member"
-        => breaks(&["disc-schema"]).checks(&["disc-schema-unknown"]).warns_only(),
+        => breaks(&["disc-schema"]).checks(&[CheckId::DiscSchemaUnknown]).warns_only(),
     /// Publish a private member (`d`) in the JWKS.
-    JwksPrivateKey = "jwks-private-key" => breaks(&["disc-jwks"]).checks(&["disc-jwks-private"]),
+    JwksPrivateKey = "jwks-private-key" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksPrivate]),
     /// Publish a symmetric key (kty oct) in the JWKS.
     JwksSymmetricKey = "jwks-symmetric-key"
-        => breaks(&["disc-jwks"]).checks(&["disc-jwks-private"]),
+        => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksPrivate]),
     /// Publish two keys with one kid.
-    JwksDuplicateKid = "jwks-duplicate-kid" => breaks(&["disc-jwks"]).checks(&["disc-jwks-kid"]),
+    JwksDuplicateKid = "jwks-duplicate-kid" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksKid]),
     /// Publish a 1024-bit RSA key.
-    JwksSmallKey = "jwks-small-key" => breaks(&["disc-jwks"]).checks(&["disc-jwks-key-size"]),
+    JwksSmallKey = "jwks-small-key" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksKeySize]),
     /// Advertise an http:// jwks_uri (the JWKS is still served over https only).
-    JwksUriHttp = "jwks-uri-http" => breaks(&["disc-jwks"]).checks(&["disc-jwks-uri"]),
+    JwksUriHttp = "jwks-uri-http" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksUri]),
     /// Also publish an RSA key without its modulus `n`.
     JwksUnusableKey = "jwks-unusable-key"
-        => breaks(&["disc-jwks"]).checks(&["disc-jwks-usable"]).warns_only(),
+        => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksUsable]).warns_only(),
     /// Serve an HTML page instead of the JWKS.
-    JwksNotJson = "jwks-not-json" => breaks(&["disc-jwks"]).checks(&["disc-jwks"]),
+    JwksNotJson = "jwks-not-json" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwks]),
 }
 
 impl Fault {
