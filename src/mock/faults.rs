@@ -15,13 +15,18 @@ pub use super::fault_groups::{
     DISCOVERY, ERROR_ANSWERS, GRANTED, INVALID_CLIENT, NO_FAULT, PROVEN_ELSEWHERE,
 };
 
-/// What a fault is meant to break, as `breaks(&[scenario ids])` followed by the optional
-/// `.checks(..)`, `.warns_only()`, `.skips_the_rest()` and `.probe(..)`.
+/// What a fault is meant to break, as `breaks(&[scenario ids])` (or a group such as
+/// `breaks(GRANTED)`) followed by the optional `.also(..)`, `.except(..)`, `.checks(..)`,
+/// `.warns_only()`, `.skips_the_rest()` and `.probe(..)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Breaks {
     /// The scenarios that must not pass with the fault on (under the `ofm` profile); every
-    /// other scenario must pass.
+    /// other scenario must pass. [`Breaks::listed`] applies `also` and `except`.
     pub scenarios: Scenarios,
+    /// Scenarios added to a group (`breaks(ERROR_ANSWERS).also(&["req-method"])`).
+    pub also: &'static [&'static str],
+    /// Scenarios taken out of a group (`breaks(GRANTED).except(&["req-scope-omitted"])`).
+    pub except: &'static [&'static str],
     /// Step check ids that must fail or warn somewhere in the run. Together the table's checks
     /// and [`NO_FAULT`] cover every check id the strict mock's run produces.
     pub checks: &'static [CheckId],
@@ -50,6 +55,8 @@ pub enum Scenarios {
 const fn breaks(scenarios: &'static [&'static str]) -> Breaks {
     Breaks {
         scenarios: Scenarios::Listed(scenarios),
+        also: &[],
+        except: &[],
         checks: &[],
         warns_only: false,
         skips_the_rest: false,
@@ -66,6 +73,14 @@ const fn all_http() -> Breaks {
 }
 
 impl Breaks {
+    const fn also(self, also: &'static [&'static str]) -> Breaks {
+        Breaks { also, ..self }
+    }
+
+    const fn except(self, except: &'static [&'static str]) -> Breaks {
+        Breaks { except, ..self }
+    }
+
     const fn checks(self, checks: &'static [CheckId]) -> Breaks {
         Breaks { checks, ..self }
     }
@@ -91,13 +106,26 @@ impl Breaks {
         }
     }
 
+    /// The scenario ids that must not pass: the listed ones and `also`, less `except`; `None`
+    /// for [`Scenarios::AllHttp`], which only the catalogue can spell out.
+    pub fn listed(&self) -> Option<Vec<&'static str>> {
+        let Scenarios::Listed(ids) = self.scenarios else {
+            return None;
+        };
+        Some(
+            ids.iter()
+                .chain(self.also)
+                .copied()
+                .filter(|id| !self.except.contains(id))
+                .collect(),
+        )
+    }
+
     /// The scenario the mock's own test runs for this fault: [`Breaks::probe`] or the first
     /// listed scenario.
     pub fn probe_scenario(&self) -> Option<&'static str> {
-        match self.scenarios {
-            Scenarios::Listed(ids) => self.probe.or(ids.first().copied()),
-            Scenarios::AllHttp => self.probe,
-        }
+        self.probe
+            .or_else(|| self.listed().and_then(|ids| ids.first().copied()))
     }
 }
 
@@ -310,12 +338,8 @@ faults! {
     /// Return a scope wider than the one requested.
     // GRANTED less the two scenarios that request no scope.
     GrantExtraScope = "grant-extra-scope"
-        => breaks(&[
-            "bind-at-unique", "bind-rs-no-cert", "bind-rs-other-cert", "bind-rs-scheme-case",
-            "bind-rs-token-in-query", "jwt-client-id-omitted", "jwt-happy", "jwt-iat-stale",
-            "jwt-jti-replay", "jwt-skew-accept-10s", "jwt-typ", "mtls-alias-routing", "mtls-happy",
-            "req-unknown-param",
-        ])
+        => breaks(GRANTED)
+        .except(&["req-empty-param", "req-scope-omitted"])
         .checks(&[CheckId::RespScope])
         .probe("jwt-happy"),
     /// Error responses are text/plain, not JSON.
@@ -330,23 +354,8 @@ faults! {
     /// Error responses carry an access_token.
     // ...and req-method, whose 405 must carry no token either.
     ErrorWithToken = "error-with-token"
-        => breaks(&[
-            "bind-hok-required", "jwt-alg-hmac-confusion", "jwt-alg-none", "jwt-alg-nonfapi",
-            "jwt-alg-rs256", "jwt-assertion-malformed", "jwt-assertion-type-bad", "jwt-aud-array",
-            "jwt-aud-lookalike", "jwt-aud-mtls-alias", "jwt-aud-single-array",
-            "jwt-aud-token-endpoint", "jwt-bad-signature", "jwt-client-id-mismatch",
-            "jwt-client-secret", "jwt-crit-unknown", "jwt-cross-client-key", "jwt-embedded-key",
-            "jwt-exp-far-future", "jwt-exp-past", "jwt-jti-replay", "jwt-missing-assertion",
-            "jwt-nbf-future", "jwt-no-aud", "jwt-no-exp", "jwt-no-iss", "jwt-no-jti", "jwt-no-sub",
-            "jwt-plus-basic", "jwt-skew-reject-60s", "jwt-typ", "jwt-unregistered-key",
-            "jwt-wrong-aud", "jwt-wrong-iss", "jwt-wrong-sub", "mtls-method-confusion",
-            "mtls-no-cert", "mtls-no-client-id", "mtls-other-client-cert",
-            "mtls-unknown-client-id", "mtls-untrusted-ca", "mtls-self-signed-for-pki",
-            "mtls-expired-cert", "mtls-unregistered-cert", "mtls-dn-lookalike", "req-content-type",
-            "req-creds-in-query", "req-duplicate-param", "req-grant-missing",
-            "req-grant-not-allowed", "req-grant-password", "req-grant-unknown", "req-method",
-            "req-resource-indicator", "req-scope-malformed", "req-scope-unauthorized",
-        ])
+        => breaks(ERROR_ANSWERS)
+        .also(&["req-method"])
         .checks(&[CheckId::ErrNoToken])
         .probe("jwt-client-secret"),
     /// 401 answers of the token endpoint carry no WWW-Authenticate header.
@@ -484,5 +493,27 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), Fault::ALL.len());
+    }
+
+    #[test]
+    fn groups_with_also_and_except_spell_out_their_scenarios() {
+        let with_token = Fault::ErrorWithToken.breaks().listed().expect("listed");
+        assert_eq!(with_token.len(), ERROR_ANSWERS.len() + 1);
+        assert_eq!(with_token.last(), Some(&"req-method"));
+        let extra_scope = Fault::GrantExtraScope.breaks().listed().expect("listed");
+        assert_eq!(extra_scope.len(), GRANTED.len() - 2);
+        assert!(!extra_scope.contains(&"req-empty-param"));
+        assert!(!extra_scope.contains(&"req-scope-omitted"));
+        assert_eq!(Fault::NoInteractionIdEcho.breaks().listed(), None);
+        assert_eq!(
+            Fault::AcceptAnyGrantType.breaks().probe_scenario(),
+            Some("req-grant-unknown")
+        );
+        assert_eq!(
+            Fault::AcceptAlgNone.breaks().probe_scenario(),
+            Some("jwt-alg-none")
+        );
+        assert_eq!(Fault::OmitPragma.breaks().checks, &[CheckId::RespPragma]);
+        assert!(Fault::OmitPragma.breaks().warns_only);
     }
 }
