@@ -23,65 +23,6 @@ pub const GRANTED: &[&str] = &[
     "req-unknown-param",
 ];
 
-/// Every scenario with an RFC 6749 §5.2 error answer (the error checks run there).
-pub const ERROR_ANSWERS: &[&str] = &[
-    "bind-hok-required",
-    "jwt-alg-hmac-confusion",
-    "jwt-alg-none",
-    "jwt-alg-nonfapi",
-    "jwt-alg-rs256",
-    "jwt-assertion-malformed",
-    "jwt-assertion-type-bad",
-    "jwt-aud-array",
-    "jwt-aud-lookalike",
-    "jwt-aud-mtls-alias",
-    "jwt-aud-single-array",
-    "jwt-aud-token-endpoint",
-    "jwt-bad-signature",
-    "jwt-client-id-mismatch",
-    "jwt-client-secret",
-    "jwt-crit-unknown",
-    "jwt-cross-client-key",
-    "jwt-embedded-key",
-    "jwt-exp-far-future",
-    "jwt-exp-past",
-    "jwt-jti-replay",
-    "jwt-missing-assertion",
-    "jwt-nbf-future",
-    "jwt-no-aud",
-    "jwt-no-exp",
-    "jwt-no-iss",
-    "jwt-no-jti",
-    "jwt-no-sub",
-    "jwt-plus-basic",
-    "jwt-skew-reject-60s",
-    "jwt-typ",
-    "jwt-unregistered-key",
-    "jwt-wrong-aud",
-    "jwt-wrong-iss",
-    "jwt-wrong-sub",
-    "mtls-method-confusion",
-    "mtls-no-cert",
-    "mtls-no-client-id",
-    "mtls-other-client-cert",
-    "mtls-unknown-client-id",
-    "mtls-untrusted-ca",
-    "mtls-self-signed-for-pki",
-    "mtls-expired-cert",
-    "mtls-unregistered-cert",
-    "mtls-dn-lookalike",
-    "req-content-type",
-    "req-creds-in-query",
-    "req-duplicate-param",
-    "req-grant-missing",
-    "req-grant-not-allowed",
-    "req-grant-password",
-    "req-grant-unknown",
-    "req-resource-indicator",
-    "req-scope-malformed",
-    "req-scope-unauthorized",
-];
-
 /// Every scenario answered with invalid_client.
 pub const INVALID_CLIENT: &[&str] = &[
     "jwt-alg-hmac-confusion",
@@ -129,6 +70,21 @@ pub const INVALID_CLIENT: &[&str] = &[
     "mtls-unregistered-cert",
     "mtls-dn-lookalike",
     "req-creds-in-query",
+];
+
+/// Every scenario with an RFC 6749 §5.2 error answer other than invalid_client; with
+/// [`INVALID_CLIENT`], every scenario where the error checks run.
+pub const OTHER_ERROR_ANSWERS: &[&str] = &[
+    "bind-hok-required",
+    "req-content-type",
+    "req-duplicate-param",
+    "req-grant-missing",
+    "req-grant-not-allowed",
+    "req-grant-password",
+    "req-grant-unknown",
+    "req-resource-indicator",
+    "req-scope-malformed",
+    "req-scope-unauthorized",
 ];
 
 /// Every discovery scenario (an unusable discovery document fails them all).

@@ -12,7 +12,7 @@ use std::fmt;
 use crate::model::CheckId;
 
 pub use super::fault_groups::{
-    DISCOVERY, ERROR_ANSWERS, GRANTED, INVALID_CLIENT, NO_FAULT, PROVEN_ELSEWHERE,
+    DISCOVERY, GRANTED, INVALID_CLIENT, NO_FAULT, OTHER_ERROR_ANSWERS, PROVEN_ELSEWHERE,
 };
 
 /// What a fault is meant to break, as `breaks(&[scenario ids])` (or a group such as
@@ -23,8 +23,9 @@ pub struct Breaks {
     /// The scenarios that must not pass with the fault on (under the `ofm` profile); every
     /// other scenario must pass. [`Breaks::listed`] applies `also` and `except`.
     pub scenarios: Scenarios,
-    /// Scenarios added to a group (`breaks(ERROR_ANSWERS).also(&["req-method"])`).
-    pub also: &'static [&'static str],
+    /// Up to two lists of scenarios added to a group
+    /// (`breaks(INVALID_CLIENT).also(OTHER_ERROR_ANSWERS).also(&["req-method"])`).
+    pub also: [&'static [&'static str]; 2],
     /// Scenarios taken out of a group (`breaks(GRANTED).except(&["req-scope-omitted"])`).
     pub except: &'static [&'static str],
     /// Step check ids that must fail or warn somewhere in the run. Together the table's checks
@@ -55,7 +56,7 @@ pub enum Scenarios {
 const fn breaks(scenarios: &'static [&'static str]) -> Breaks {
     Breaks {
         scenarios: Scenarios::Listed(scenarios),
-        also: &[],
+        also: [&[], &[]],
         except: &[],
         checks: &[],
         warns_only: false,
@@ -73,8 +74,15 @@ const fn all_http() -> Breaks {
 }
 
 impl Breaks {
-    const fn also(self, also: &'static [&'static str]) -> Breaks {
-        Breaks { also, ..self }
+    const fn also(mut self, ids: &'static [&'static str]) -> Breaks {
+        if self.also[0].is_empty() {
+            self.also[0] = ids;
+        } else if self.also[1].is_empty() {
+            self.also[1] = ids;
+        } else {
+            panic!("a fault takes at most two `.also` lists");
+        }
+        self
     }
 
     const fn except(self, except: &'static [&'static str]) -> Breaks {
@@ -114,7 +122,7 @@ impl Breaks {
         };
         Some(
             ids.iter()
-                .chain(self.also)
+                .chain(self.also.iter().copied().flatten())
                 .copied()
                 .filter(|id| !self.except.contains(id))
                 .collect(),
@@ -250,7 +258,8 @@ faults! {
     OmitCacheControl = "omit-cache-control" => breaks(GRANTED).checks(&[CheckId::RespCacheControl]),
     /// Do not echo `x-fapi-interaction-id`.
     // Every scenario gets an HTTP answer, and the ofm profile requires the echo.
-    NoInteractionIdEcho = "no-interaction-id-echo" => all_http().checks(&[CheckId::RespInteractionId]),
+    NoInteractionIdEcho = "no-interaction-id-echo"
+        => all_http().checks(&[CheckId::RespInteractionId]),
     /// Answer invalid_client with HTTP 403 instead of 400/401.
     // Every scenario whose rejection is (or may be) invalid_client. Without a client certificate
     // any 4xx is tolerated with a warning (E.hok.mtls), so mtls-no-cert warns rather than fails.
@@ -322,7 +331,9 @@ faults! {
         => breaks(GRANTED).checks(&[CheckId::BindTokenType]).probe("jwt-happy"),
     /// Leave token_type out of token responses.
     OmitTokenType = "omit-token-type"
-        => breaks(GRANTED).checks(&[CheckId::RespAccessToken, CheckId::BindTokenType]).probe("jwt-happy"),
+        => breaks(GRANTED)
+        .checks(&[CheckId::RespAccessToken, CheckId::BindTokenType])
+        .probe("jwt-happy"),
     /// Leave expires_in out of token responses.
     OmitExpiresIn = "omit-expires-in"
         => breaks(GRANTED).checks(&[CheckId::RespExpiresIn]).warns_only().probe("jwt-happy"),
@@ -344,17 +355,27 @@ faults! {
         .probe("jwt-happy"),
     /// Error responses are text/plain, not JSON.
     ErrorNotJson = "error-not-json"
-        => breaks(ERROR_ANSWERS).checks(&[CheckId::ErrJson]).probe("jwt-client-secret"),
+        => breaks(INVALID_CLIENT)
+        .also(OTHER_ERROR_ANSWERS)
+        .checks(&[CheckId::ErrJson])
+        .probe("jwt-client-secret"),
     /// error_description carries characters outside RFC 6749 A.8.
     ErrorBadDescriptionChars = "error-bad-description-chars"
-        => breaks(ERROR_ANSWERS).checks(&[CheckId::ErrDescription]).probe("jwt-client-secret"),
+        => breaks(INVALID_CLIENT)
+        .also(OTHER_ERROR_ANSWERS)
+        .checks(&[CheckId::ErrDescription])
+        .probe("jwt-client-secret"),
     /// Error responses carry an error_uri that is not a URI.
     ErrorBadUri = "error-bad-uri"
-        => breaks(ERROR_ANSWERS).checks(&[CheckId::ErrUri]).probe("jwt-client-secret"),
+        => breaks(INVALID_CLIENT)
+        .also(OTHER_ERROR_ANSWERS)
+        .checks(&[CheckId::ErrUri])
+        .probe("jwt-client-secret"),
     /// Error responses carry an access_token.
     // ...and req-method, whose 405 must carry no token either.
     ErrorWithToken = "error-with-token"
-        => breaks(ERROR_ANSWERS)
+        => breaks(INVALID_CLIENT)
+        .also(OTHER_ERROR_ANSWERS)
         .also(&["req-method"])
         .checks(&[CheckId::ErrNoToken])
         .probe("jwt-client-secret"),
@@ -431,7 +452,8 @@ faults! {
         => breaks(DISCOVERY).checks(&[CheckId::DiscFetch, CheckId::DiscDocument]).skips_the_rest(),
     /// Advertise only self_signed_tls_client_auth: neither private_key_jwt nor tls_client_auth (both are still served).
     DiscoveryNoFapiAuthMethod = "discovery-no-fapi-auth-method"
-        => breaks(&["disc-auth-methods"]).checks(&[CheckId::DiscAuthMethods, CheckId::DiscAuthMethodsUsed]),
+        => breaks(&["disc-auth-methods"])
+        .checks(&[CheckId::DiscAuthMethods, CheckId::DiscAuthMethodsUsed]),
     /// Advertise only RS256 as the assertion signing algorithm (PS256 and ES256 are still accepted).
     DiscoveryNoFapiSigningAlg = "discovery-no-fapi-signing-alg"
         => breaks(&["disc-auth-signing-algs"])
@@ -449,12 +471,14 @@ faults! {
     DiscoveryUnknownMember = "discovery-unknown-member"
         => breaks(&["disc-schema"]).checks(&[CheckId::DiscSchemaUnknown]).warns_only(),
     /// Publish a private member (`d`) in the JWKS.
-    JwksPrivateKey = "jwks-private-key" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksPrivate]),
+    JwksPrivateKey = "jwks-private-key"
+        => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksPrivate]),
     /// Publish a symmetric key (kty oct) in the JWKS.
     JwksSymmetricKey = "jwks-symmetric-key"
         => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksPrivate]),
     /// Publish two keys with one kid.
-    JwksDuplicateKid = "jwks-duplicate-kid" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksKid]),
+    JwksDuplicateKid = "jwks-duplicate-kid"
+        => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksKid]),
     /// Publish a 1024-bit RSA key.
     JwksSmallKey = "jwks-small-key" => breaks(&["disc-jwks"]).checks(&[CheckId::DiscJwksKeySize]),
     /// Advertise an http:// jwks_uri (the JWKS is still served over https only).
@@ -498,7 +522,10 @@ mod tests {
     #[test]
     fn groups_with_also_and_except_spell_out_their_scenarios() {
         let with_token = Fault::ErrorWithToken.breaks().listed().expect("listed");
-        assert_eq!(with_token.len(), ERROR_ANSWERS.len() + 1);
+        assert_eq!(
+            with_token.len(),
+            INVALID_CLIENT.len() + OTHER_ERROR_ANSWERS.len() + 1
+        );
         assert_eq!(with_token.last(), Some(&"req-method"));
         let extra_scope = Fault::GrantExtraScope.breaks().listed().expect("listed");
         assert_eq!(extra_scope.len(), GRANTED.len() - 2);
