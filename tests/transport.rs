@@ -10,7 +10,7 @@ use std::time::Duration;
 use ofp_conformance::app::mock_target;
 use ofp_conformance::config::{Endpoints, Profile, Target};
 use ofp_conformance::mock::{MockOptions, MockServer};
-use ofp_conformance::model::{Outcome, ScenarioResult, Verdict};
+use ofp_conformance::model::{CheckId, Outcome, ScenarioResult, Verdict};
 use ofp_conformance::plan::Filters;
 use rustls_pki_types::CertificateDer;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -200,7 +200,7 @@ async fn server_cert_from_an_untrusted_ca_fails() {
     let r = &results["tls-server-cert"];
     assert_eq!(r.verdict, Verdict::Fail);
     let check = &r.steps[0].checks[0];
-    assert_eq!(check.id, "tls-server-cert");
+    assert_eq!(check.id, CheckId::TlsServerCert.as_str());
     assert!(
         check.actual.contains("issued by a CA that is not trusted"),
         "{}",

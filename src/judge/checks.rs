@@ -7,7 +7,7 @@ use super::collect::CheckList;
 use crate::config::Profile;
 use crate::model::error_code::{is_nqschar, is_uri_char};
 use crate::model::{
-    CheckResult, ErrorCode, Severity, TransportFailure, TransportKind, WireResponse,
+    CheckId, CheckResult, ErrorCode, Severity, TransportFailure, TransportKind, WireResponse,
 };
 use crate::scenario::Expect;
 
@@ -96,9 +96,7 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
     let mut c = CheckList::new(input.severity);
     match (input.expect, input.outcome) {
         (Expect::Refused, Ok(resp)) => c.push(
-            "expect-refused",
-            "The TLS connection is refused",
-            Severity::Fail,
+            CheckId::ExpectRefused.titled("The TLS connection is refused"),
             false,
             "a TLS-level refusal (alert or reset)",
             describe(resp),
@@ -117,18 +115,14 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
             ) =>
         {
             c.push(
-                "expect-no-token",
-                "No token without TLS",
-                Severity::Fail,
+                CheckId::ExpectNoToken,
                 true,
                 "no token: a refused, closed or reset connection, or no HTTP answer",
                 f.message.clone(),
             );
         }
         (Expect::GrantedRejectedOrRefused, Err(f)) if f.is_tls_refusal() => c.push(
-            "expect-refused",
-            "Refused at the TLS layer (recorded)",
-            Severity::Fail,
+            CheckId::ExpectRefused.titled("Refused at the TLS layer (recorded)"),
             true,
             "a token, an error response or a TLS-level refusal (recorded)",
             format!("refused: {}", f.message),
@@ -141,9 +135,7 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
             Err(f),
         ) if f.is_tls_refusal() => {
             c.push(
-                "expect-refused",
-                "Refused at the TLS layer",
-                Severity::Fail,
+                CheckId::ExpectRefused,
                 true,
                 "a TLS-level refusal or an error response",
                 f.message.clone(),
@@ -166,9 +158,7 @@ pub fn judge_step(input: &JudgeInput<'_>) -> Vec<CheckResult> {
         (Expect::NotGranted | Expect::NoToken, Ok(resp)) => not_granted(&mut c, input, resp),
         (Expect::ProbeChecks, Ok(_)) => {}
         (Expect::ResourceOk, Ok(resp)) => c.push(
-            "resource-ok",
-            "The resource server accepts the bound token",
-            Severity::Fail,
+            CheckId::ResourceOk,
             resp.status == 200,
             "HTTP 200",
             describe(resp),
@@ -195,9 +185,7 @@ fn interaction_id(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse
         Severity::Warn
     };
     c.push(
-        "resp-interaction-id",
-        "x-fapi-interaction-id is echoed",
-        severity,
+        CheckId::RespInteractionId.at(severity),
         got == Some(sent),
         format!("x-fapi-interaction-id: {sent}"),
         got.map_or("absent".to_string(), |g| {
@@ -210,9 +198,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let ok = resp.status == 200 && !view.has("error");
     c.push(
-        "resp-200",
-        "The valid request is granted",
-        Severity::Fail,
+        CheckId::Resp200,
         ok,
         "HTTP 200 with no `error`",
         describe(resp),
@@ -222,9 +208,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     }
     let media = view.media_type();
     c.push(
-        "resp-json",
-        "Content-Type is application/json",
-        Severity::Fail,
+        CheckId::RespJson,
         media.as_deref() == Some("application/json"),
         "application/json",
         media.unwrap_or_else(|| "no Content-Type".into()),
@@ -235,18 +219,14 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
             .any(|t| t.trim().eq_ignore_ascii_case("no-store"))
     });
     c.push(
-        "resp-cache-control",
-        "Cache-Control: no-store",
-        Severity::Fail,
+        CheckId::RespCacheControl,
         no_store,
         "Cache-Control containing no-store",
         cache.map_or("absent".into(), |v| format!("Cache-Control: {v}")),
     );
     let pragma = view.header("pragma");
     c.push(
-        "resp-pragma",
-        "Pragma: no-cache",
-        Severity::Warn,
+        CheckId::RespPragma,
         pragma.is_some_and(|v| v.eq_ignore_ascii_case("no-cache")),
         "Pragma: no-cache",
         pragma.map_or("absent".into(), |v| format!("Pragma: {v}")),
@@ -255,9 +235,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let token_type = view.str_member("token_type").unwrap_or("");
     let chars_ok = token.chars().all(|ch| ('\x20'..='\x7e').contains(&ch));
     c.push(
-        "resp-access-token",
-        "access_token and token_type present, allowed characters",
-        Severity::Fail,
+        CheckId::RespAccessToken,
         !token.is_empty() && !token_type.is_empty() && chars_ok,
         "non-empty access_token (%x20-7E) and token_type",
         format!(
@@ -278,26 +256,20 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     );
     let bits = entropy_bits(token);
     c.push(
-        "resp-at-entropy",
-        "Access token has at least 128 bits",
-        Severity::Fail,
+        CheckId::RespAtEntropy,
         token.len() >= 16 && bits >= 96.0,
         ">= 16 characters and >= 96 bits of estimated entropy",
         format!("{} characters, about {bits:.0} bits", token.len()),
     );
     c.push(
-        "bind-token-type",
-        "token_type is Bearer",
-        Severity::Fail,
+        CheckId::BindTokenType,
         token_type.eq_ignore_ascii_case("bearer"),
         "Bearer (any case)",
         format!("`{token_type}`"),
     );
     match view.json.as_ref().and_then(|m| m.get("expires_in")) {
         None => c.push(
-            "resp-expires-in",
-            "expires_in present and sane",
-            Severity::Warn,
+            CheckId::RespExpiresIn.at(Severity::Warn),
             false,
             "expires_in (RECOMMENDED)",
             "absent",
@@ -305,9 +277,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         Some(v) => {
             let n = v.as_f64();
             c.push(
-                "resp-expires-in",
-                "expires_in present and sane",
-                Severity::Fail,
+                CheckId::RespExpiresIn,
                 n.is_some_and(|n| n > 0.0 && n <= 31_536_000.0),
                 "a JSON number, 0 < expires_in <= 31536000",
                 v.to_string(),
@@ -315,9 +285,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         }
     }
     c.push(
-        "resp-no-refresh",
-        "No refresh_token for client credentials",
-        Severity::Warn,
+        CheckId::RespNoRefresh,
         !view.has("refresh_token"),
         "no refresh_token",
         if view.has("refresh_token") {
@@ -327,9 +295,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         },
     );
     c.push(
-        "resp-no-id-token",
-        "No id_token",
-        Severity::Fail,
+        CheckId::RespNoIdToken,
         !view.has("id_token"),
         "no id_token",
         if view.has("id_token") {
@@ -340,9 +306,7 @@ fn granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     );
     scope_check(c, input, &view);
     c.push(
-        "resp-date-header",
-        "Date header present",
-        Severity::Warn,
+        CheckId::RespDateHeader,
         view.header("date").is_some(),
         "a Date header",
         view.header("date")
@@ -365,9 +329,7 @@ fn unique_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
     }
     let repeated = earlier.contains(&token);
     c.push(
-        "resp-at-unique",
-        "Each grant issues a new access token",
-        Severity::Warn,
+        CheckId::RespAtUnique,
         !repeated,
         "an access token different from the earlier grants",
         if repeated {
@@ -390,9 +352,7 @@ fn scope_check(c: &mut CheckList, input: &JudgeInput<'_>, view: &View<'_>) {
                 .filter(|t| !t.is_empty() && !requested.is_empty() && !requested.contains(t))
                 .collect();
             c.push(
-                "resp-scope",
-                "Granted scope within the requested scope",
-                Severity::Fail,
+                CheckId::RespScope,
                 extra.is_empty(),
                 format!("a subset of `{}`", requested.join(" ")),
                 format!("`{granted}`"),
@@ -402,9 +362,9 @@ fn scope_check(c: &mut CheckList, input: &JudgeInput<'_>, view: &View<'_>) {
             // RFC 6749 §5.1: OPTIONAL when identical to the request. The platform echoes it.
             let severity = Severity::Warn;
             c.push(
-                "resp-scope",
-                "Granted scope returned",
-                severity,
+                CheckId::RespScope
+                    .titled("Granted scope returned")
+                    .at(severity),
                 input.profile != Profile::Ofm,
                 "scope echoed (OFM documents `scope` in the response)",
                 "absent",
@@ -440,9 +400,7 @@ fn narrowed(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         .map(|g| g.split(' ').filter(|t| asked.contains(t)).collect())
         .unwrap_or_default();
     c.push(
-        "req-scope-narrowed",
-        "An unauthorized scope is not granted",
-        Severity::Fail,
+        CheckId::ReqScopeNarrowed,
         granted.is_some() && leaked.is_empty(),
         format!(
             "400 invalid_scope, or 200 with an explicit `scope` leaving out `{}`",
@@ -480,18 +438,14 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     };
     if lenient && !status_ok && (400..500).contains(&status) {
         c.push(
-            "err-status",
-            "Error status",
-            Severity::Warn,
+            CheckId::ErrStatus.at(Severity::Warn),
             false,
             format!("{expected_status} (any 4xx tolerated without a client certificate)"),
             format!("HTTP {status}"),
         );
     } else {
         c.push(
-            "err-status",
-            "Error status",
-            Severity::Fail,
+            CheckId::ErrStatus,
             status_ok,
             expected_status,
             format!("HTTP {status}"),
@@ -500,13 +454,11 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let media = view.media_type();
     let json_ok = media.as_deref() == Some("application/json") && view.json.is_some();
     c.push(
-        "err-json",
-        "Error body is JSON",
-        if lenient {
+        CheckId::ErrJson.at(if lenient {
             Severity::Warn
         } else {
             Severity::Fail
-        },
+        }),
         json_ok,
         "application/json object",
         match media {
@@ -519,9 +471,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         input.errors.iter().any(|a| a.as_str() == e) && !e.is_empty() && e.chars().all(is_nqschar)
     });
     c.push(
-        "err-code",
-        "error code in the acceptable set",
-        Severity::Fail,
+        CheckId::ErrCode,
         code_ok,
         format!(
             "one of {}",
@@ -540,9 +490,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
             .chars()
             .any(|ch| !is_nqschar(ch) && !matches!(ch, '\t' | '\n' | '\r'));
         c.push(
-            "err-description",
-            "error_description characters",
-            if bad { Severity::Fail } else { Severity::Warn },
+            CheckId::ErrDescription.at(if bad { Severity::Fail } else { Severity::Warn }),
             !bad && !ctl,
             "%x20-21 / %x23-5B / %x5D-7E",
             if bad {
@@ -557,9 +505,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     if let Some(uri) = view.str_member("error_uri") {
         let ok = uri.chars().all(is_uri_char) && uri.contains(':');
         c.push(
-            "err-uri",
-            "error_uri is a URI",
-            Severity::Fail,
+            CheckId::ErrUri,
             ok,
             "a URI of %x21 / %x23-5B / %x5D-7E",
             format!("`{uri}`"),
@@ -567,9 +513,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     }
     let token = view.has("access_token") || (200..300).contains(&status);
     c.push(
-        "err-no-token",
-        "No token on a rejection",
-        Severity::Fail,
+        CheckId::ErrNoToken,
         !token,
         "no access_token",
         if token {
@@ -595,9 +539,7 @@ fn rejected(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
         };
         let ok = status != 401 || www.is_some();
         c.push(
-            "err-www-authenticate",
-            "401 carries WWW-Authenticate",
-            severity,
+            CheckId::ErrWwwAuthenticate.at(severity),
             ok,
             expected,
             format!(
@@ -614,18 +556,14 @@ fn not_granted(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireResponse) {
     let view = View::new(resp);
     let token = view.has("access_token") || (200..300).contains(&resp.status);
     c.push(
-        "err-no-token",
-        "No token",
-        Severity::Fail,
+        CheckId::ErrNoToken.titled("No token"),
         !token,
         "no access_token, no 2xx",
         describe(resp),
     );
     if !input.statuses.is_empty() {
         c.push(
-            "err-status",
-            "Status",
-            Severity::Fail,
+            CheckId::ErrStatus.titled("Status"),
             input.statuses.contains(&resp.status),
             input
                 .statuses
@@ -642,9 +580,7 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
     let status = resp.status;
     if !input.statuses.is_empty() {
         c.push(
-            "resource-denied",
-            "The resource server refuses",
-            Severity::Fail,
+            CheckId::ResourceDenied,
             input.statuses.contains(&status),
             input
                 .statuses
@@ -658,18 +594,14 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
     }
     if (400..500).contains(&status) && status != 401 {
         c.push(
-            "resource-denied",
-            "The resource server refuses",
-            Severity::Warn,
+            CheckId::ResourceDenied.at(Severity::Warn),
             false,
             "401 invalid_token (RFC 8705 §3; any 4xx tolerated)",
             format!("HTTP {status}"),
         );
     } else {
         c.push(
-            "resource-denied",
-            "The resource server refuses",
-            Severity::Fail,
+            CheckId::ResourceDenied,
             status == 401,
             "401 invalid_token (any 4xx tolerated)",
             describe(resp),
@@ -679,9 +611,7 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
         let view = View::new(resp);
         let www = view.header("www-authenticate");
         c.push(
-            "err-www-authenticate",
-            "401 carries WWW-Authenticate",
-            Severity::Warn,
+            CheckId::ErrWwwAuthenticate,
             www.is_some(),
             "a WWW-Authenticate header (RFC 6750 §3)",
             www.unwrap_or("absent"),
@@ -692,9 +622,7 @@ fn resource_denied(c: &mut CheckList, input: &JudgeInput<'_>, resp: &WireRespons
 fn cnf_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
     let Some((_, claims)) = crate::jose::inspect::decode_parts(token) else {
         c.skip(
-            "bind-cnf-x5t",
-            "Token bound to the client certificate",
-            Severity::Fail,
+            CheckId::BindCnfX5t,
             "opaque access token: binding is checked at the resource",
         );
         return;
@@ -705,19 +633,12 @@ fn cnf_check(c: &mut CheckList, input: &JudgeInput<'_>, token: &str) {
         .and_then(Value::as_str);
     match input.cert_thumbprint {
         Some(expected) => c.push(
-            "bind-cnf-x5t",
-            "Token bound to the client certificate",
-            Severity::Fail,
+            CheckId::BindCnfX5t,
             cnf == Some(expected),
             format!("cnf.x5t#S256 = {expected}"),
             cnf.map_or("no cnf.x5t#S256".into(), |v| format!("cnf.x5t#S256 = {v}")),
         ),
-        None => c.skip(
-            "bind-cnf-x5t",
-            "Token bound to the client certificate",
-            Severity::Fail,
-            "no client certificate was presented",
-        ),
+        None => c.skip(CheckId::BindCnfX5t, "no client certificate was presented"),
     }
 }
 
@@ -784,11 +705,12 @@ mod tests {
         }
     }
 
-    fn failed(checks: &[CheckResult]) -> Vec<&str> {
+    /// The registry entries of the failed checks.
+    fn failed(checks: &[CheckResult]) -> Vec<CheckId> {
         checks
             .iter()
             .filter(|c| c.status == CheckStatus::Fail)
-            .map(|c| c.id.as_str())
+            .map(|c| CheckId::parse(&c.id).expect("a registered id"))
             .collect()
     }
 
@@ -822,7 +744,7 @@ mod tests {
         );
         assert_eq!(
             failed(&judge_step(&input(Expect::Granted, &[], &r))),
-            vec!["resp-cache-control"]
+            vec![CheckId::RespCacheControl]
         );
     }
 
@@ -833,7 +755,7 @@ mod tests {
         let checks = judge_step(&input(Expect::Rejected, &errors, &r));
         let json = checks
             .iter()
-            .find(|c| c.id == "err-json")
+            .find(|c| c.id == CheckId::ErrJson.as_str())
             .expect("err-json");
         assert_eq!(json.status, CheckStatus::Fail);
         assert_eq!(
@@ -854,8 +776,8 @@ mod tests {
                 ],
                 r#"{"error":"invalid_client"}"#,
             );
-            let f =
-                failed(&judge_step(&input(Expect::Rejected, &errors, &r))).contains(&"err-status");
+            let f = failed(&judge_step(&input(Expect::Rejected, &errors, &r)))
+                .contains(&CheckId::ErrStatus);
             assert_eq!(f, !ok, "status {status}");
         }
         let r = resp(
@@ -865,7 +787,7 @@ mod tests {
         );
         assert_eq!(
             failed(&judge_step(&input(Expect::Rejected, &errors, &r))),
-            vec!["err-status", "err-code"]
+            vec![CheckId::ErrStatus, CheckId::ErrCode]
         );
     }
 
@@ -879,7 +801,7 @@ mod tests {
         );
         assert_eq!(
             failed(&judge_step(&input(Expect::Rejected, &errors, &r))),
-            vec!["err-status", "err-code", "err-no-token"]
+            vec![CheckId::ErrStatus, CheckId::ErrCode, CheckId::ErrNoToken]
         );
     }
 
@@ -934,7 +856,7 @@ mod tests {
         let errors = vec![ErrorCode::InvalidClient];
         let ok = resp(200, OK_HEADERS, TOKEN);
         let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &ok));
-        assert_eq!(checks[0].id, "resp-200");
+        assert_eq!(checks[0].id, CheckId::Resp200.as_str());
         assert_eq!(checks[0].actual, "granted: HTTP 200 with an access token");
         assert!(failed(&checks).is_empty());
         let no = resp(
@@ -946,7 +868,7 @@ mod tests {
             r#"{"error":"invalid_client"}"#,
         );
         let checks = judge_step(&input(Expect::GrantedOrRejected, &errors, &no));
-        assert_eq!(checks[0].id, "err-status");
+        assert_eq!(checks[0].id, CheckId::ErrStatus.as_str());
         assert_eq!(
             checks[0].actual,
             "rejected: HTTP 401 with error `invalid_client`"
@@ -963,7 +885,7 @@ mod tests {
                 &errors,
                 &forbidden
             ))),
-            vec!["err-status"]
+            vec![CheckId::ErrStatus]
         );
     }
 
@@ -978,7 +900,7 @@ mod tests {
         ));
         let checks = judge_step(&input(Expect::GrantedRejectedOrRefused, &errors, &refused));
         assert_eq!(checks.len(), 1);
-        assert_eq!(checks[0].id, "expect-refused");
+        assert_eq!(checks[0].id, CheckId::ExpectRefused.as_str());
         assert_eq!(checks[0].actual, "refused: alert");
         assert!(failed(&checks).is_empty());
         // The HTTP branches are judged as for granted-or-rejected.
@@ -997,7 +919,7 @@ mod tests {
                 &errors,
                 &forbidden
             ))),
-            vec!["err-status"]
+            vec![CheckId::ErrStatus]
         );
         // Other transport failures leave nothing to judge (the runner makes them an Error).
         let reset: Result<WireResponse, TransportFailure> = Err(TransportFailure::new(
@@ -1019,13 +941,16 @@ mod tests {
         let mut i = input(Expect::Granted, &[], &r);
         i.earlier_tokens = &earlier;
         let checks = judge_step(&i);
-        let unique: Vec<_> = checks.iter().filter(|c| c.id == "resp-at-unique").collect();
+        let unique: Vec<_> = checks
+            .iter()
+            .filter(|c| c.id == CheckId::RespAtUnique.as_str())
+            .collect();
         assert_eq!(unique.len(), 1);
         assert_eq!(unique[0].status, CheckStatus::Warn);
         assert!(
             !judge_step(&input(Expect::Granted, &[], &r))
                 .iter()
-                .any(|c| c.id == "resp-at-unique")
+                .any(|c| c.id == CheckId::RespAtUnique.as_str())
         );
     }
 
@@ -1040,7 +965,7 @@ mod tests {
         let mut i = input(Expect::Rejected, &errors, &r);
         assert!(failed(&judge_step(&i)).is_empty());
         i.authorization_sent = true;
-        assert_eq!(failed(&judge_step(&i)), vec!["err-www-authenticate"]);
+        assert_eq!(failed(&judge_step(&i)), vec![CheckId::ErrWwwAuthenticate]);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Collects check results for one step, capping every severity at the scenario's: a
 //! warn-severity scenario (a SHOULD-level row) never fails.
 
-use crate::model::{CheckResult, CheckStatus, Severity};
+use crate::model::{Check, CheckResult, CheckStatus, Severity};
 
 pub struct CheckList {
     /// The results so far, in order.
@@ -22,20 +22,21 @@ impl CheckList {
         self.cap
     }
 
-    /// Records a check that passed (`ok`) or failed/warned per its (capped) severity.
+    /// Records a check that passed (`ok`) or failed/warned per its (capped) severity. `check`
+    /// is a registry entry (`CheckId::ErrStatus`), or one worded or weighted for the call site
+    /// (`CheckId::ErrStatus.at(Severity::Warn)`).
     pub fn push(
         &mut self,
-        id: &str,
-        title: &str,
-        severity: Severity,
+        check: impl Into<Check>,
         ok: bool,
         expected: impl Into<String>,
         actual: impl Into<String>,
     ) {
+        let check = check.into();
         let severity = if self.cap == Severity::Warn {
             Severity::Warn
         } else {
-            severity
+            check.severity
         };
         let status = match (ok, severity) {
             (true, _) => CheckStatus::Pass,
@@ -43,8 +44,8 @@ impl CheckList {
             (false, Severity::Warn) => CheckStatus::Warn,
         };
         self.checks.push(CheckResult {
-            id: id.to_string(),
-            title: title.to_string(),
+            id: check.id.as_str().to_string(),
+            title: check.title.to_string(),
             severity,
             status,
             expected: expected.into(),
@@ -53,11 +54,12 @@ impl CheckList {
     }
 
     /// Records a check that could not be judged, with the reason.
-    pub fn skip(&mut self, id: &str, title: &str, severity: Severity, reason: impl Into<String>) {
+    pub fn skip(&mut self, check: impl Into<Check>, reason: impl Into<String>) {
+        let check = check.into();
         self.checks.push(CheckResult {
-            id: id.to_string(),
-            title: title.to_string(),
-            severity,
+            id: check.id.as_str().to_string(),
+            title: check.title.to_string(),
+            severity: check.severity,
             status: CheckStatus::Skip,
             expected: String::new(),
             actual: reason.into(),
@@ -65,43 +67,37 @@ impl CheckList {
     }
 
     /// [`CheckList::skip`] at the scenario's severity.
-    pub fn skip_at_cap(&mut self, id: &str, title: &str, reason: impl Into<String>) {
-        self.skip(id, title, self.cap, reason);
+    pub fn skip_at_cap(&mut self, check: impl Into<Check>, reason: impl Into<String>) {
+        self.skip(check.into().at(self.cap), reason);
     }
 
-    /// One fail-severity check that passes when `problems` is empty.
-    pub fn problems(&mut self, id: &str, title: &str, expected: &str, problems: &[String]) {
+    /// One check (fail-severity in the registry) that passes when `problems` is empty.
+    pub fn problems(&mut self, check: impl Into<Check>, expected: &str, problems: &[String]) {
         let actual = if problems.is_empty() {
             "as expected".to_string()
         } else {
             problems.join("; ")
         };
-        self.push(
-            id,
-            title,
-            Severity::Fail,
-            problems.is_empty(),
-            expected,
-            actual,
-        );
+        self.push(check, problems.is_empty(), expected, actual);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::CheckId;
 
     #[test]
     fn a_warn_scenario_caps_every_check() {
         let mut list = CheckList::new(Severity::Warn);
-        list.push("err-status", "t", Severity::Fail, false, "400", "HTTP 200");
+        list.push(CheckId::ErrStatus, false, "400", "HTTP 200");
         assert_eq!(
             (list.checks[0].status, list.checks[0].severity),
             (CheckStatus::Warn, Severity::Warn)
         );
         let mut list = CheckList::new(Severity::Fail);
-        list.push("err-status", "t", Severity::Fail, false, "400", "HTTP 200");
-        list.problems("disc-jwks", "t", "no private keys", &[]);
+        list.push(CheckId::ErrStatus, false, "400", "HTTP 200");
+        list.problems(CheckId::DiscJwksPrivate, "no private keys", &[]);
         assert_eq!(list.checks[0].status, CheckStatus::Fail);
         assert_eq!(
             (list.checks[1].status, list.checks[1].actual.as_str()),

@@ -8,7 +8,7 @@ use super::collect::CheckList;
 pub use super::document::{Document, Fetched, MetadataInput, describe};
 use super::document::{list, object};
 use crate::model::check_id::MetadataCheck;
-use crate::model::{CheckResult, Severity};
+use crate::model::{CheckId, CheckResult};
 
 /// The media type of a `Content-Type` value, lowercased, without parameters.
 fn media_type(content_type: Option<&str>) -> Option<String> {
@@ -80,9 +80,7 @@ pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
     }
     let Some(doc) = object(f).filter(|_| f.status == 200) else {
         out.push(
-            "disc-document",
-            "The discovery document is a JSON object",
-            Severity::Fail,
+            CheckId::DiscDocument,
             false,
             "HTTP 200 with a JSON object",
             describe(f),
@@ -105,11 +103,11 @@ pub fn judge_metadata(input: &MetadataInput<'_>) -> Vec<CheckResult> {
         MetadataCheck::DiscRegistrationEndpoint => optional_https(
             &mut out,
             &doc,
-            "disc-registration-endpoint",
+            CheckId::DiscRegistrationEndpoint,
             "registration_endpoint",
         ),
         MetadataCheck::DiscScopesSyntax => scopes_syntax(&mut out, &doc),
-        MetadataCheck::DiscJwks => optional_https(&mut out, &doc, "disc-jwks-uri", "jwks_uri"),
+        MetadataCheck::DiscJwks => optional_https(&mut out, &doc, CheckId::DiscJwksUri, "jwks_uri"),
     }
     out.checks
 }
@@ -118,34 +116,26 @@ fn fetch(out: &mut CheckList, input: &MetadataInput<'_>) {
     let f = &input.fetched;
     let url_form = issuer_from_discovery_url(input.discovery_url);
     out.push(
-        "disc-fetch-url",
-        "The discovery URL has a well-known form",
-        Severity::Fail,
+        CheckId::DiscFetchUrl,
         url_form.is_ok(),
         "/.well-known/oauth-authorization-server{path} or {issuer}/.well-known/openid-configuration",
         url_form.err().unwrap_or_else(|| input.discovery_url.to_string()),
     );
     out.push(
-        "disc-fetch",
-        "The discovery document is served with HTTP 200",
-        Severity::Fail,
+        CheckId::DiscFetch,
         f.status == 200,
         "HTTP 200",
         format!("HTTP {}", f.status),
     );
     let media = media_type(f.content_type);
     out.push(
-        "disc-fetch-content-type",
-        "Content-Type is application/json",
-        Severity::Fail,
+        CheckId::DiscFetchContentType,
         media.as_deref() == Some("application/json"),
         "application/json",
         media.unwrap_or_else(|| "no Content-Type".into()),
     );
     out.push(
-        "disc-fetch-json",
-        "The body is a JSON object",
-        Severity::Fail,
+        CheckId::DiscFetchJson,
         object(f).is_some(),
         "a JSON object",
         if object(f).is_some() {
@@ -161,8 +151,7 @@ fn issuer_match(out: &mut CheckList, doc: &Map<String, Value>, discovery_url: &s
         Ok(e) => e,
         Err(why) => {
             out.skip_at_cap(
-                "disc-issuer-match",
-                "issuer matches the discovery URL",
+                CheckId::DiscIssuerMatch,
                 format!("no issuer can be derived: {why}"),
             );
             return;
@@ -170,9 +159,7 @@ fn issuer_match(out: &mut CheckList, doc: &Map<String, Value>, discovery_url: &s
     };
     let got = doc.get("issuer");
     out.push(
-        "disc-issuer-match",
-        "issuer matches the discovery URL",
-        Severity::Fail,
+        CheckId::DiscIssuerMatch,
         got.and_then(Value::as_str) == Some(expected.as_str()),
         format!("issuer `{expected}` (exactly)"),
         got.map_or("absent".to_string(), |v| format!("issuer {v}")),
@@ -186,9 +173,7 @@ fn issuer_url(out: &mut CheckList, doc: &Map<String, Value>) {
         Some(other) => Some(format!("not a string: {other}")),
     };
     out.push(
-        "disc-issuer-url",
-        "issuer is an https URL without query or fragment",
-        Severity::Fail,
+        CheckId::DiscIssuerUrl,
         problem.is_none(),
         "an https URL with no query or fragment",
         problem.unwrap_or_else(|| format!("{}", doc["issuer"])),
@@ -202,9 +187,7 @@ fn token_endpoint(out: &mut CheckList, doc: &Map<String, Value>) {
         Some(other) => Some(format!("not a string: {other}")),
     };
     out.push(
-        "disc-token-endpoint",
-        "token_endpoint is an absolute https URL",
-        Severity::Fail,
+        CheckId::DiscTokenEndpoint,
         problem.is_none(),
         "an absolute https URL without a fragment",
         problem.unwrap_or_else(|| format!("{}", doc["token_endpoint"])),
@@ -221,9 +204,7 @@ fn strings<'a>(doc: &'a Map<String, Value>, name: &str) -> Option<Vec<&'a str>> 
 fn auth_methods(out: &mut CheckList, doc: &Map<String, Value>, used: &[&str]) {
     let Some(methods) = strings(doc, "token_endpoint_auth_methods_supported") else {
         out.push(
-            "disc-auth-methods",
-            "token_endpoint_auth_methods_supported lists a FAPI method",
-            Severity::Fail,
+            CheckId::DiscAuthMethods,
             false,
             "present (the default is client_secret_basic)",
             "absent or not an array",
@@ -234,9 +215,7 @@ fn auth_methods(out: &mut CheckList, doc: &Map<String, Value>, used: &[&str]) {
         .iter()
         .any(|m| matches!(*m, "private_key_jwt" | "tls_client_auth"));
     out.push(
-        "disc-auth-methods",
-        "token_endpoint_auth_methods_supported lists a FAPI method",
-        Severity::Fail,
+        CheckId::DiscAuthMethods,
         fapi,
         "private_key_jwt or tls_client_auth",
         list(&methods),
@@ -252,9 +231,7 @@ fn auth_methods(out: &mut CheckList, doc: &Map<String, Value>, used: &[&str]) {
         })
         .collect();
     out.push(
-        "disc-auth-methods-used",
-        "The methods the target's clients use are advertised",
-        Severity::Fail,
+        CheckId::DiscAuthMethodsUsed,
         missing.is_empty(),
         format!("contains {}", list(used)),
         if missing.is_empty() {
@@ -273,9 +250,7 @@ fn auth_methods_weak(out: &mut CheckList, doc: &Map<String, Value>) {
         .filter(|m| m.starts_with("client_secret_") || *m == "none")
         .collect();
     out.push(
-        "disc-auth-methods-weak",
-        "No client_secret_* or none authentication advertised",
-        Severity::Warn,
+        CheckId::DiscAuthMethodsWeak,
         weak.is_empty(),
         "only private_key_jwt / tls_client_auth (others only for non-FAPI clients)",
         if weak.is_empty() {
@@ -294,9 +269,7 @@ fn signing_algs(out: &mut CheckList, doc: &Map<String, Value>) {
     let algs = strings(doc, NAME);
     if let Some(algs) = &algs {
         out.push(
-            "disc-auth-signing-algs-none",
-            "`none` is not an assertion algorithm",
-            Severity::Fail,
+            CheckId::DiscAuthSigningAlgsNone,
             !algs.contains(&"none"),
             "no `none` (RFC 8414 §2)",
             list(algs),
@@ -304,17 +277,14 @@ fn signing_algs(out: &mut CheckList, doc: &Map<String, Value>) {
     }
     if !methods.contains(&"private_key_jwt") {
         out.skip_at_cap(
-            "disc-auth-signing-algs",
-            "A FAPI assertion algorithm is advertised",
+            CheckId::DiscAuthSigningAlgs,
             "private_key_jwt is not advertised",
         );
         return;
     }
     let algs = algs.unwrap_or_default();
     out.push(
-        "disc-auth-signing-algs",
-        "A FAPI assertion algorithm is advertised",
-        Severity::Fail,
+        CheckId::DiscAuthSigningAlgs,
         algs.iter().any(|a| FAPI_ALGS.contains(a)),
         format!("one of {}", list(FAPI_ALGS)),
         if algs.is_empty() {
@@ -329,9 +299,7 @@ fn signing_algs(out: &mut CheckList, doc: &Map<String, Value>) {
         .filter(|a| !FAPI_ALGS.contains(a) && *a != "none")
         .collect();
     out.push(
-        "disc-auth-signing-algs-other",
-        "Only FAPI assertion algorithms are advertised",
-        Severity::Warn,
+        CheckId::DiscAuthSigningAlgsOther,
         other.is_empty(),
         format!("only {}", list(FAPI_ALGS)),
         if other.is_empty() {
@@ -345,9 +313,7 @@ fn signing_algs(out: &mut CheckList, doc: &Map<String, Value>) {
 fn mtls_bound(out: &mut CheckList, doc: &Map<String, Value>) {
     let got = doc.get("tls_client_certificate_bound_access_tokens");
     out.push(
-        "disc-mtls-bound",
-        "tls_client_certificate_bound_access_tokens is true",
-        Severity::Fail,
+        CheckId::DiscMtlsBound,
         got == Some(&Value::Bool(true)),
         "true (a JSON boolean)",
         got.map_or("absent".to_string(), Value::to_string),
@@ -365,9 +331,7 @@ fn grant_types(doc: &Map<String, Value>) -> (Vec<&str>, bool) {
 fn grant_cc(out: &mut CheckList, doc: &Map<String, Value>) {
     let (grants, default) = grant_types(doc);
     out.push(
-        "disc-grant-cc",
-        "grant_types_supported contains client_credentials",
-        Severity::Fail,
+        CheckId::DiscGrantCc,
         grants.contains(&"client_credentials"),
         "contains client_credentials",
         format!(
@@ -394,17 +358,13 @@ fn grant_no_ropc(out: &mut CheckList, doc: &Map<String, Value>) {
         }
     );
     out.push(
-        "disc-grant-no-ropc",
-        "The password grant is not advertised",
-        Severity::Fail,
+        CheckId::DiscGrantNoRopc,
         !grants.contains(&"password"),
         "no `password`",
         shown.clone(),
     );
     out.push(
-        "disc-grant-no-implicit",
-        "The implicit grant is not advertised",
-        Severity::Warn,
+        CheckId::DiscGrantNoImplicit,
         !grants.contains(&"implicit"),
         "no `implicit`",
         shown,
@@ -414,8 +374,7 @@ fn grant_no_ropc(out: &mut CheckList, doc: &Map<String, Value>) {
 fn mtls_aliases(out: &mut CheckList, doc: &Map<String, Value>) {
     let Some(aliases) = doc.get("mtls_endpoint_aliases") else {
         out.skip_at_cap(
-            "disc-mtls-aliases",
-            "mtls_endpoint_aliases is well formed",
+            CheckId::DiscMtlsAliases,
             "mtls_endpoint_aliases is not advertised (optional)",
         );
         return;
@@ -440,27 +399,24 @@ fn mtls_aliases(out: &mut CheckList, doc: &Map<String, Value>) {
         }
     }
     out.problems(
-        "disc-mtls-aliases",
-        "mtls_endpoint_aliases is well formed",
+        CheckId::DiscMtlsAliases,
         "a JSON object of https URLs whose keys end `_endpoint`, appear at top level, and exclude authorization_endpoint",
         &problems,
     );
 }
 
-fn optional_https(out: &mut CheckList, doc: &Map<String, Value>, id: &str, member: &str) {
-    let title = format!("{member} is an https URL");
+/// `check` (titled "`member` is an https URL" in the registry) on an optional URL member.
+fn optional_https(out: &mut CheckList, doc: &Map<String, Value>, check: CheckId, member: &str) {
     let problem = match doc.get(member) {
         None => {
-            out.skip_at_cap(id, &title, format!("{member} is not advertised (optional)"));
+            out.skip_at_cap(check, format!("{member} is not advertised (optional)"));
             return;
         }
         Some(Value::String(s)) => https_url_problem(s, false),
         Some(other) => Some(format!("not a string: {other}")),
     };
     out.push(
-        id,
-        &title,
-        Severity::Fail,
+        check,
         problem.is_none(),
         "an absolute https URL",
         problem.unwrap_or_else(|| format!("{}", doc[member])),
@@ -477,8 +433,7 @@ fn is_scope_token(s: &str) -> bool {
 fn scopes_syntax(out: &mut CheckList, doc: &Map<String, Value>) {
     let Some(value) = doc.get("scopes_supported") else {
         out.skip_at_cap(
-            "disc-scopes-syntax",
-            "scopes_supported holds valid scope tokens",
+            CheckId::DiscScopesSyntax,
             "scopes_supported is not advertised (optional)",
         );
         return;
@@ -496,8 +451,7 @@ fn scopes_syntax(out: &mut CheckList, doc: &Map<String, Value>) {
         }
     }
     out.problems(
-        "disc-scopes-syntax",
-        "scopes_supported holds valid scope tokens",
+        CheckId::DiscScopesSyntax,
         "strings of %x21 / %x23-5B / %x5D-7E (RFC 6749 §3.3)",
         &problems,
     );
@@ -507,7 +461,7 @@ fn scopes_syntax(out: &mut CheckList, doc: &Map<String, Value>) {
 mod tests {
     use super::*;
     use crate::config::Profile;
-    use crate::model::CheckStatus;
+    use crate::model::{CheckStatus, Severity};
 
     fn fetched(body: &str) -> Fetched<'_> {
         Fetched {

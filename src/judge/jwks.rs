@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::collect::CheckList;
 use super::document::{MetadataInput, describe, list, object};
 use crate::config::Profile;
-use crate::model::Severity;
+use crate::model::CheckId;
 
 /// Members that make a JWK private or symmetric (RFC 7518 §6).
 const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
@@ -34,9 +34,7 @@ pub(super) fn judge_jwks(out: &mut CheckList, input: &MetadataInput<'_>) {
         .and_then(|m| m.get("keys").and_then(Value::as_array).cloned());
     let Some(keys) = keys else {
         out.push(
-            "disc-jwks",
-            "jwks_uri serves a JWK Set",
-            Severity::Fail,
+            CheckId::DiscJwks,
             false,
             "HTTP 200 with a JSON object whose `keys` is an array",
             describe(f),
@@ -44,9 +42,7 @@ pub(super) fn judge_jwks(out: &mut CheckList, input: &MetadataInput<'_>) {
         return;
     };
     out.push(
-        "disc-jwks",
-        "jwks_uri serves a JWK Set",
-        Severity::Fail,
+        CheckId::DiscJwks,
         true,
         "HTTP 200 with a JSON object whose `keys` is an array",
         format!("{} key(s)", keys.len()),
@@ -108,27 +104,22 @@ pub(super) fn judge_jwks(out: &mut CheckList, input: &MetadataInput<'_>) {
         }
     }
     out.problems(
-        "disc-jwks-private",
-        "No private or symmetric keys are published",
+        CheckId::DiscJwksPrivate,
         "public keys only (no d, p, q, dp, dq, qi, oth, k; no kty oct)",
         &private,
     );
     out.problems(
-        "disc-jwks-kid",
-        "Every key has a distinct kid",
+        CheckId::DiscJwksKid,
         "a kid on every key, no two alike",
         &kid_problems,
     );
     out.problems(
-        "disc-jwks-key-size",
-        "Keys are long enough",
+        CheckId::DiscJwksKeySize,
         &format!("RSA >= 2048 bits, EC >= {ec_min} bits"),
         &small,
     );
     out.push(
-        "disc-jwks-usable",
-        "Every key is usable",
-        Severity::Warn,
+        CheckId::DiscJwksUsable,
         unusable.is_empty(),
         "keys of a known type with their public members",
         if unusable.is_empty() {
@@ -143,7 +134,7 @@ pub(super) fn judge_jwks(out: &mut CheckList, input: &MetadataInput<'_>) {
 mod tests {
     use super::*;
     use crate::judge::discovery::{Document, Fetched, judge_metadata};
-    use crate::model::CheckStatus;
+    use crate::model::{CheckStatus, Severity};
 
     fn judge_in(profile: Profile, body: &str) -> Vec<(String, CheckStatus, String)> {
         judge_metadata(&MetadataInput {

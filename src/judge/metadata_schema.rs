@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::collect::CheckList;
-use crate::model::Severity;
+use crate::model::CheckId;
 
 /// RFC 8414 §2 (and OpenID Discovery, RFC 8705, RFC 9126, RFC 9449, RFC 9207) members by type.
 const URL_MEMBERS: &[&str] = &[
@@ -126,15 +126,12 @@ pub(super) fn judge_schema(out: &mut CheckList, doc: &Map<String, Value>) {
         }
     }
     out.problems(
-        "disc-schema",
-        "Metadata members have their RFC 8414 types",
+        CheckId::DiscSchema,
         "strings, non-empty string arrays, booleans and objects as RFC 8414 §2 defines",
         &problems,
     );
     out.push(
-        "disc-schema-unknown",
-        "No unknown metadata members",
-        Severity::Warn,
+        CheckId::DiscSchemaUnknown,
         unknown.is_empty(),
         "only registered metadata members",
         if unknown.is_empty() {

@@ -1,10 +1,9 @@
 //! tls-server-cert: whether a request's handshake validated the server's chain and name.
 
 use crate::model::{
-    CheckResult, CheckStatus, Severity, TransportFailure, TransportKind, WireResponse,
+    CheckId, CheckResult, CheckStatus, TransportFailure, TransportKind, WireResponse,
 };
 
-const TITLE: &str = "The server certificate chains to a trusted root and matches the host name";
 const EXPECTED: &str =
     "a chain to a trusted root (system roots plus the target's `ca`) for the host name (RFC 9525)";
 
@@ -35,10 +34,11 @@ pub fn server_cert_check(
             _ => return None,
         },
     };
+    let check = CheckId::TlsServerCert;
     Some(CheckResult {
-        id: "tls-server-cert".into(),
-        title: TITLE.into(),
-        severity: Severity::Fail,
+        id: check.as_str().into(),
+        title: check.title().into(),
+        severity: check.severity(),
         status: if ok {
             CheckStatus::Pass
         } else {

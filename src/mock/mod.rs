@@ -7,6 +7,7 @@
 pub mod assertion;
 pub mod client_cert;
 pub mod error;
+pub mod fault_groups;
 pub mod faults;
 pub mod form;
 pub mod metadata;

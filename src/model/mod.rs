@@ -14,6 +14,7 @@ pub mod result;
 pub mod verdict;
 
 pub use algorithm::AssertionAlg;
+pub use check_id::{Check, CheckId};
 pub use error_code::ErrorCode;
 pub use event::RunEvent;
 pub use exchange::{

@@ -9,7 +9,7 @@ use super::classify::ProbeOutcome;
 use super::hello::{ClientHelloSpec, TlsVersion, version_name};
 use super::record::{ProbeTarget, probe};
 use super::suites;
-use crate::model::{CheckResult, CheckStatus, Severity};
+use crate::model::{CheckId, CheckResult, CheckStatus, Severity};
 
 /// One transport row of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,64 +34,33 @@ impl TransportCheck {
         TransportCheck::Tls12DheSuites,
     ];
 
-    pub fn id(self) -> &'static str {
+    /// The row's entry in the check registry.
+    pub fn check_id(self) -> CheckId {
         match self {
-            TransportCheck::Tls10Refused => "tls-10-refused",
-            TransportCheck::Tls11Refused => "tls-11-refused",
-            TransportCheck::Tls12Bcp195Ok => "tls-12-bcp195-ok",
-            TransportCheck::Tls13Supported => "tls-13-supported",
-            TransportCheck::Tls13Preferred => "tls-13-preferred",
-            TransportCheck::Tls12OnlyRecommendedSuites => "tls12-only-recommended-suites",
-            TransportCheck::Tls12DheSuites => "tls12-dhe-suites",
+            TransportCheck::Tls10Refused => CheckId::Tls10Refused,
+            TransportCheck::Tls11Refused => CheckId::Tls11Refused,
+            TransportCheck::Tls12Bcp195Ok => CheckId::Tls12Bcp195Ok,
+            TransportCheck::Tls13Supported => CheckId::Tls13Supported,
+            TransportCheck::Tls13Preferred => CheckId::Tls13Preferred,
+            TransportCheck::Tls12OnlyRecommendedSuites => CheckId::Tls12OnlyRecommendedSuites,
+            TransportCheck::Tls12DheSuites => CheckId::Tls12DheSuites,
         }
+    }
+
+    pub fn id(self) -> &'static str {
+        self.check_id().as_str()
     }
 
     pub fn title(self) -> &'static str {
-        match self {
-            TransportCheck::Tls10Refused => "TLS 1.0 is refused",
-            TransportCheck::Tls11Refused => "TLS 1.1 is refused",
-            TransportCheck::Tls12Bcp195Ok => "TLS 1.2 with the BCP 195 suites is accepted",
-            TransportCheck::Tls13Supported => "TLS 1.3 is supported",
-            TransportCheck::Tls13Preferred => "TLS 1.3 is preferred over TLS 1.2",
-            TransportCheck::Tls12OnlyRecommendedSuites => {
-                "TLS 1.2 suites outside the recommended set are refused"
-            }
-            TransportCheck::Tls12DheSuites => "TLS 1.2 DHE-RSA-AES-GCM suites are refused",
-        }
+        self.check_id().title()
     }
 
     pub fn severity(self) -> Severity {
-        match self {
-            TransportCheck::Tls13Supported | TransportCheck::Tls12DheSuites => Severity::Warn,
-            _ => Severity::Fail,
-        }
+        self.check_id().severity()
     }
 
     pub fn refs(self) -> &'static [&'static str] {
-        match self {
-            TransportCheck::Tls10Refused | TransportCheck::Tls11Refused => {
-                &["FAPI2-SP-FINAL-5.2.1-2", "RFC9325-3.1.1"]
-            }
-            TransportCheck::Tls12Bcp195Ok => &[
-                "FAPI2-SP-FINAL-5.2.1-2",
-                "FAPI2-SP-FINAL-5.2.2-1",
-                "RFC9325-3.1.1",
-                "RFC9325-4.2",
-            ],
-            TransportCheck::Tls13Supported | TransportCheck::Tls13Preferred => &["RFC9325-3.1.1"],
-            TransportCheck::Tls12OnlyRecommendedSuites => &[
-                "FAPI2-SP-FINAL-5.2.2-1",
-                "RFC9325-4.1",
-                "RFC9325-4.2",
-                "FAPI-ISSUES-847",
-            ],
-            TransportCheck::Tls12DheSuites => &[
-                "FAPI2-SP-FINAL-5.2.2",
-                "RFC9325-A",
-                "RFC9325-4.2",
-                "FAPI2-ID2-5.2.2-1",
-            ],
-        }
+        self.check_id().refs()
     }
 
     /// The status a failed expectation gets: `Fail`, or `Warn` for warn-severity rows.
