@@ -51,6 +51,7 @@ fn main() {
             Profile::Ofm,
             &Filters::default(),
         );
+        let jobs = ofp_conformance::run::jobs_for(None, &target);
         let t = Instant::now();
         let outcome = rt.block_on(run(
             RunInput {
@@ -58,6 +59,7 @@ fn main() {
                 profile: Profile::Ofm,
                 cases,
                 interrupted: Arc::new(AtomicBool::new(false)),
+                jobs,
             },
             |_| {},
         ));

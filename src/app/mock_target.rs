@@ -13,6 +13,7 @@ use crate::config::target::{ClientCaFile, ClientFile, TargetFile};
 use crate::config::{Audience, Client, ClientCa, Endpoints, Profile, Target};
 use crate::errors::InputError;
 use crate::mock::{MockClient, MockMaterials};
+use crate::net::Network;
 use crate::oauth::{AuthMethod, Secret};
 
 /// The client sections of a mock target, in file order.
@@ -46,6 +47,10 @@ pub fn mock_target(m: &MockMaterials, profile: Profile) -> Result<Target, InputE
         }),
         connect_timeout: Duration::from_secs(5),
         timeout: Duration::from_secs(15),
+        // The built-in mock is on loopback: always direct, whatever the environment says.
+        network: Network::direct(),
+        jobs: None,
+        rate: None,
     })
 }
 

@@ -27,13 +27,15 @@ pub struct RunOptions {
     pub format: OutputFormat,
     pub faults: Vec<String>,
     pub mock: bool,
+    /// `--jobs`, when given.
+    pub jobs: Option<usize>,
 }
 
 pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
     let checked = super::preflight::preflight(&args)?;
     let mut evidence = super::evidence::Evidence::prepare(&args, &checked.scenarios)?;
     // Every input is checked; only now is anything started or sent.
-    let (target, mock) = match checked.target {
+    let (mut target, mock) = match checked.target {
         Some(target) => (target, None),
         None => {
             let server = MockServer::start(MockOptions {
@@ -47,6 +49,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
             (target, Some(server))
         }
     };
+    target.rate = args.rate.or(target.rate);
     if let Some(evidence) = &mut evidence {
         evidence.describe(&target);
     }
@@ -58,6 +61,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
         format: args.format,
         faults: faults.iter().map(|f| f.name().to_string()).collect(),
         mock: mock.is_some(),
+        jobs: args.jobs.map(usize::from),
     };
     let cases = plan(scenarios, &target, target.profile, &filters);
     let mut reporter: Box<dyn Reporter> = match options.format {
@@ -108,12 +112,14 @@ pub async fn execute(
     let clock = Instant::now();
     let target_name = target.name.clone();
     let profile = target.profile;
+    let jobs = crate::run::jobs_for(options.jobs, &target);
     let outcome = run(
         RunInput {
             target,
             profile,
             cases,
             interrupted: interrupted.clone(),
+            jobs,
         },
         |event| reporter.handle(&Event::Run(event)),
     )

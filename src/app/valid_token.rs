@@ -9,7 +9,7 @@ use crate::config::Target;
 use crate::errors::InputError;
 use crate::execute::discovery::Resolved;
 use crate::execute::request::{ScenarioState, build};
-use crate::execute::transport::{Transport, TransportSettings};
+use crate::execute::transport::Transport;
 use crate::jose::inspect::decode_parts;
 use crate::model::{TransportFailure, WireResponse};
 use crate::onboard::hints::{Diagnosis, TokenAnswer, TokenContext, diagnose};
@@ -36,14 +36,7 @@ fn valid_scenario() -> Result<&'static Scenario, InputError> {
 
 /// The transport a target's requests go through.
 pub fn transport_for(target: &Target) -> Transport {
-    Transport::new(
-        &target.extra_roots,
-        target.system_roots,
-        TransportSettings {
-            connect_timeout: target.connect_timeout,
-            timeout: target.timeout,
-        },
-    )
+    Transport::for_target(target)
 }
 
 /// What was sent and what came back.

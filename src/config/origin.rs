@@ -28,6 +28,9 @@ pub const TOP_KEYS: &[&str] = &[
     "ungranted_scope",
     "connect_timeout_secs",
     "timeout_secs",
+    "proxy",
+    "jobs",
+    "rate",
 ];
 /// Keys of a client section.
 pub const CLIENT_KEYS: &[&str] = &[
@@ -42,7 +45,7 @@ pub const CLIENT_KEYS: &[&str] = &[
 ];
 const CLIENT_CA_KEYS: &[&str] = &["cert", "key"];
 /// Keys whose values are whole numbers.
-const NUMERIC_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs"];
+const NUMERIC_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "jobs", "rate"];
 /// `OFPC_` variables that are flags of `ofpc run`, not keys of the target file.
 const FLAG_VARIABLES: &[&str] = &["target", "out", "log"];
 

@@ -614,6 +614,9 @@ mod tests {
             client_ca: None,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(15),
+            network: crate::net::Network::direct(),
+            jobs: None,
+            rate: None,
         }
     }
 

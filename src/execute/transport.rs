@@ -13,10 +13,11 @@ use rustls::client::Resumption;
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, RootCertStore};
 use rustls_pki_types::{CertificateDer, ServerName};
-use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+use crate::config::Target;
 use crate::model::{TlsFacts, TransportFailure, TransportKind, WireResponse};
+use crate::net::{ConnectError, Network};
 
 /// Largest response body kept; the rest is dropped and the response marked truncated.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -35,6 +36,8 @@ pub struct WireRequest {
 pub struct TransportSettings {
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// How connections are opened: directly or through a proxy.
+    pub network: Network,
 }
 
 /// Presents exactly one certificate, whatever the server asks for.
@@ -80,6 +83,19 @@ impl Transport {
             settings,
             configs: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The transport of `target`: its roots, timeouts and network.
+    pub fn for_target(target: &Target) -> Transport {
+        Transport::new(
+            &target.extra_roots,
+            target.system_roots,
+            TransportSettings {
+                connect_timeout: target.connect_timeout,
+                timeout: target.timeout,
+                network: target.network.clone(),
+            },
+        )
     }
 
     fn config(
@@ -132,23 +148,12 @@ impl Transport {
         identity: Option<&Arc<CertifiedKey>>,
     ) -> Result<WireResponse, TransportFailure> {
         let url = &request.url;
-        let connect = TcpStream::connect((url.host.as_str(), url.port));
-        let tcp = match tokio::time::timeout(self.settings.connect_timeout, connect).await {
-            Err(_) => {
-                return Err(TransportFailure::new(
-                    TransportKind::ConnectTimeout,
-                    format!(
-                        "TCP connect to {}:{} took longer than {} s",
-                        url.host,
-                        url.port,
-                        self.settings.connect_timeout.as_secs_f32()
-                    ),
-                ));
-            }
-            Ok(Err(e)) => return Err(classify_connect(&e, url)),
-            Ok(Ok(tcp)) => tcp,
-        };
-        let _ = tcp.set_nodelay(true);
+        let tcp = self
+            .settings
+            .network
+            .connect(&url.host, url.port, self.settings.connect_timeout)
+            .await
+            .map_err(|e| connect_failure(&e))?;
         if url.scheme == "http" {
             return exchange(TokioIo::new(tcp), request, None).await;
         }
@@ -265,29 +270,17 @@ where
     })
 }
 
-fn classify_connect(e: &std::io::Error, url: &url_lite::Url) -> TransportFailure {
-    use std::io::ErrorKind;
-    let what = format!("{}:{}", url.host, url.port);
-    match e.kind() {
-        ErrorKind::ConnectionRefused => TransportFailure::new(
-            TransportKind::Refused,
-            format!("connection to {what} refused"),
-        ),
-        ErrorKind::TimedOut => TransportFailure::new(
-            TransportKind::ConnectTimeout,
-            format!("connecting to {what} timed out"),
-        ),
-        _ if e.to_string().contains("lookup") || e.to_string().contains("resolve") => {
-            TransportFailure::new(
-                TransportKind::Dns,
-                format!("cannot resolve {}: {e}", url.host),
-            )
-        }
-        _ => TransportFailure::new(
-            TransportKind::Connect,
-            format!("cannot connect to {what}: {e}"),
-        ),
-    }
+/// A failure to open the connection, by type: the proxy's failures are told apart from the
+/// target's.
+fn connect_failure(e: &ConnectError) -> TransportFailure {
+    let kind = match e {
+        ConnectError::Refused { .. } => TransportKind::Refused,
+        ConnectError::Timeout { .. } => TransportKind::ConnectTimeout,
+        ConnectError::Dns { .. } => TransportKind::Dns,
+        ConnectError::Io { .. } => TransportKind::Connect,
+        ConnectError::Proxy { .. } => TransportKind::Proxy,
+    };
+    TransportFailure::new(kind, e.to_string())
 }
 
 /// Walks an error's sources for the rustls or io error that says what happened.

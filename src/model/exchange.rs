@@ -103,6 +103,11 @@ pub enum TransportKind {
     ReadTimeout,
     /// The request could not be set up (TLS configuration, server name, HTTP framing).
     Build,
+    /// Our own HTTP proxy failed: unreachable, or it refused or broke the CONNECT tunnel. Says
+    /// nothing about the target.
+    Proxy,
+    /// The target kept answering 429 or 503 with `Retry-After` past the retry budget.
+    RateLimited,
     /// Anything else the transport reported.
     Other,
 }
@@ -120,6 +125,8 @@ impl TransportKind {
             TransportKind::ConnectTimeout | TransportKind::Timeout | TransportKind::ReadTimeout => {
                 "timeout"
             }
+            TransportKind::Proxy => "proxy",
+            TransportKind::RateLimited => "rate-limited",
             TransportKind::Build | TransportKind::Other => "other",
         }
     }
