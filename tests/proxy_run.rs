@@ -124,3 +124,32 @@ fn a_proxy_refusing_the_connect_is_one_error_for_the_run() {
         );
     }
 }
+
+#[test]
+fn an_unusable_proxy_setting_is_an_input_error_naming_its_place() {
+    let mock = Mock::start(MockOptions::default());
+    let out = tempfile::tempdir().expect("temp dir");
+    let target = mock.target();
+    let args = [
+        "run",
+        "--target",
+        target.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ];
+    let before = mock.server().connections();
+    let by_env = ofpc_env(&args, &[("HTTPS_PROXY", "socks5://127.0.0.1:1080")]);
+    support::assert_input_error(
+        &by_env,
+        &[
+            "HTTPS_PROXY",
+            "scheme `socks5` is not supported; only http:// proxies (HTTP CONNECT) are",
+        ],
+    );
+    let by_key = ofpc_env(&args, &[("OFPC_PROXY", "http://127.0.0.1:99999")]);
+    support::assert_input_error(
+        &by_key,
+        &["OFPC_PROXY", "port `99999` is not a number from 1 to 65535"],
+    );
+    assert_eq!(mock.server().connections(), before, "nothing was sent");
+}
