@@ -70,7 +70,9 @@ fn mask_junit_times(xml: &str) -> String {
             rest = &tail[4..];
             continue;
         };
-        let value_end = tail[attr.len()..].find('"').map_or(tail.len(), |e| attr.len() + e);
+        let value_end = tail[attr.len()..]
+            .find('"')
+            .map_or(tail.len(), |e| attr.len() + e);
         out.push_str(attr);
         out.push_str("[TIME]");
         rest = &tail[value_end..];
@@ -158,14 +160,22 @@ fn a_run_with_8_jobs_equals_a_run_with_1_apart_from_times() {
     let mock = Mock::start(MockOptions::default());
     let (one_terminal, one_report, one_junit) = run(&mock, "1");
     let (eight_terminal, eight_report, eight_junit) = run(&mock, "8");
-    assert!(one_report.contains("\"jwt-jti-replay\""), "the catalogue ran");
+    assert!(
+        one_report.contains("\"jwt-jti-replay\""),
+        "the catalogue ran"
+    );
     for (what, one, eight) in [
         ("terminal", &one_terminal, &eight_terminal),
         ("report.json", &one_report, &eight_report),
         ("junit.xml", &one_junit, &eight_junit),
     ] {
         let first = one.lines().zip(eight.lines()).position(|(a, b)| a != b);
-        let show = |text: &str| text.lines().nth(first.unwrap_or(0)).unwrap_or("").to_string();
+        let show = |text: &str| {
+            text.lines()
+                .nth(first.unwrap_or(0))
+                .unwrap_or("")
+                .to_string()
+        };
         assert_eq!(first, None, "{what}: `{}` vs `{}`", show(one), show(eight));
         assert_eq!(one.lines().count(), eight.lines().count(), "{what} length");
     }

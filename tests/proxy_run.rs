@@ -3,9 +3,9 @@
 //! the proxy, mTLS and the raw TLS probes included) and passes; `NO_PROXY` bypasses it; a proxy
 //! that refuses the CONNECT is one clear Error for the run (exit 3), not a wall of failures.
 
-mod support;
 #[path = "support/connect_proxy.rs"]
 mod connect_proxy;
+mod support;
 
 use connect_proxy::{ConnectProxy, ProxyMode};
 use ofp_conformance::mock::MockOptions;
@@ -59,7 +59,10 @@ fn the_whole_catalogue_passes_through_the_proxy() {
     assert!(scenarios.len() > 90, "{} scenarios", scenarios.len());
     assert!(scenarios.iter().all(|s| s["verdict"] == "pass"), "{output}");
     let accepted = (mock.server().connections() - before) as usize;
-    assert!(accepted > 100, "the mock accepted only {accepted} connections");
+    assert!(
+        accepted > 100,
+        "the mock accepted only {accepted} connections"
+    );
     assert_eq!(
         proxy.tunnel_count(),
         accepted,
@@ -84,7 +87,10 @@ fn no_proxy_bypasses_the_proxy() {
     let mock = Mock::start(MockOptions::default());
     let rt = runtime();
     let proxy = rt.block_on(ConnectProxy::start(ProxyMode::Open));
-    let env = [("HTTPS_PROXY", proxy.url()), ("NO_PROXY", "127.0.0.1".into())];
+    let env = [
+        ("HTTPS_PROXY", proxy.url()),
+        ("NO_PROXY", "127.0.0.1".into()),
+    ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (code, output, report) = run(&mock, &["jwt-happy", "tls-10-refused"], &env);
     assert_eq!(code, 0, "{output}");
@@ -95,7 +101,10 @@ fn no_proxy_bypasses_the_proxy() {
 
 #[test]
 fn a_proxy_refusing_the_connect_is_one_error_for_the_run() {
-    for (code, reason) in [(407, "407 Proxy Authentication Required"), (403, "403 Forbidden")] {
+    for (code, reason) in [
+        (407, "407 Proxy Authentication Required"),
+        (403, "403 Forbidden"),
+    ] {
         let mock = Mock::start(MockOptions::default());
         let rt = runtime();
         let proxy = rt.block_on(ConnectProxy::start(ProxyMode::Refuse(code)));
@@ -103,20 +112,35 @@ fn a_proxy_refusing_the_connect_is_one_error_for_the_run() {
         let (exit, output, report) = run(&mock, &[], &[("https_proxy", &url)]);
         assert_eq!(exit, 3, "{output}");
         assert!(!output.contains("hunter2") && !report.to_string().contains("hunter2"));
-        let message = format!("the proxy {} refused the CONNECT to 127.0.0.1:", proxy.url());
+        let message = format!(
+            "the proxy {} refused the CONNECT to 127.0.0.1:",
+            proxy.url()
+        );
         let said: Vec<String> = notices(&report)
             .into_iter()
             .filter(|n| n.contains(&message))
             .collect();
-        assert_eq!(said.len(), 1, "one notice names the refusal: {:?}", notices(&report));
+        assert_eq!(
+            said.len(),
+            1,
+            "one notice names the refusal: {:?}",
+            notices(&report)
+        );
         assert!(
             said[0].contains(&format!("{reason}; nothing was sent to the target (hint: ")),
             "{}",
             said[0]
         );
-        assert_eq!(proxy.request_count(), 1, "one CONNECT was asked, then nothing more");
+        assert_eq!(
+            proxy.request_count(),
+            1,
+            "one CONNECT was asked, then nothing more"
+        );
         let scenarios = report["scenarios"].as_array().unwrap();
-        assert!(scenarios.iter().all(|s| s["verdict"] == "error"), "{output}");
+        assert!(
+            scenarios.iter().all(|s| s["verdict"] == "error"),
+            "{output}"
+        );
         assert_eq!(
             output.matches(&message).count(),
             1,
@@ -152,4 +176,28 @@ fn an_unusable_proxy_setting_is_an_input_error_naming_its_place() {
         &["OFPC_PROXY", "port `99999` is not a number from 1 to 65535"],
     );
     assert_eq!(mock.server().connections(), before, "nothing was sent");
+}
+
+#[test]
+fn credentials_in_the_proxy_url_go_as_basic_and_are_never_printed() {
+    let mock = Mock::start(MockOptions::default());
+    let rt = runtime();
+    // Basic base64("ofpc:pa ss"): the URL's userinfo is percent-decoded.
+    let proxy = rt.block_on(ConnectProxy::start(ProxyMode::RequireAuth(
+        "Basic b2ZwYzpwYSBzcw==".into(),
+    )));
+    let url = format!("http://ofpc:pa%20ss@{}", proxy.addr);
+    let (code, output, report) = run(
+        &mock,
+        &["mtls-happy", "tls-13-supported"],
+        &[("ALL_PROXY", &url)],
+    );
+    assert_eq!(code, 0, "{output}");
+    assert!(proxy.tunnel_count() > 2, "{} tunnels", proxy.tunnel_count());
+    for text in [output, report.to_string()] {
+        assert!(
+            !text.contains("pa%20ss") && !text.contains("b2ZwYzpwYSBzcw"),
+            "{text}"
+        );
+    }
 }

@@ -318,7 +318,8 @@ fn network(
     at: &Origins,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Network, InputError> {
-    let hint = "write the proxy as http://host:port (credentials as http://user:password@host:port)";
+    let hint =
+        "write the proxy as http://host:port (credentials as http://user:password@host:port)";
     match ProxySettings::resolve(key, env) {
         Ok(Some(proxy)) => Ok(Network::with_proxy(proxy)),
         Ok(None) => Ok(Network::direct()),

@@ -75,9 +75,9 @@ pub async fn exchange(
     if let Some(a) = &built.assertion {
         redactor.add_assertion(a.expose());
     }
-    let outcome = ctx
+    let (outcome, retries) = ctx
         .transport
-        .send(
+        .send_recorded(
             &built.wire,
             built.cert_thumbprint.as_deref().unwrap_or("none"),
             built.tls_identity.as_ref(),
@@ -124,6 +124,7 @@ pub async fn exchange(
             .clone()
             .zip(built.cert_thumbprint.clone())
             .map(|(subject, x5t_s256)| CertInfo { subject, x5t_s256 }),
+        retries,
     };
     let record = match &outcome {
         Ok(resp) => Outcome::Response(ResponseRecord {

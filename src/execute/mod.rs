@@ -4,6 +4,7 @@
 pub mod discovery;
 pub mod exchange;
 pub mod identities;
+pub mod rate;
 pub mod redact;
 pub mod request;
 pub mod transport;

@@ -15,6 +15,7 @@ use rustls::{ClientConfig, RootCertStore};
 use rustls_pki_types::{CertificateDer, ServerName};
 use tokio_rustls::TlsConnector;
 
+use super::rate::{RateLimiter, RetryBudget, retry_after};
 use crate::config::Target;
 use crate::model::{TlsFacts, TransportFailure, TransportKind, WireResponse};
 use crate::net::{ConnectError, Network};
@@ -38,6 +39,8 @@ pub struct TransportSettings {
     pub timeout: Duration,
     /// How connections are opened: directly or through a proxy.
     pub network: Network,
+    /// Most requests per second (`--rate`); `None` is no limit.
+    pub rate: Option<u32>,
 }
 
 /// Presents exactly one certificate, whatever the server asks for.
@@ -62,6 +65,7 @@ impl rustls::client::ResolvesClientCert for FixedClientCert {
 pub struct Transport {
     roots: Arc<RootCertStore>,
     settings: TransportSettings,
+    limiter: Option<RateLimiter>,
     configs: Mutex<HashMap<String, Arc<ClientConfig>>>,
 }
 
@@ -80,6 +84,7 @@ impl Transport {
         roots.add_parsable_certificates(extra_roots.iter().cloned());
         Transport {
             roots: Arc::new(roots),
+            limiter: settings.rate.map(RateLimiter::new),
             settings,
             configs: Mutex::new(HashMap::new()),
         }
@@ -94,6 +99,7 @@ impl Transport {
                 connect_timeout: target.connect_timeout,
                 timeout: target.timeout,
                 network: target.network.clone(),
+                rate: target.rate,
             },
         )
     }
@@ -126,6 +132,51 @@ impl Transport {
     /// Sends one request over a fresh connection. `identity` is the client certificate to
     /// present; `label` identifies it uniquely (its thumbprint, or `none`) for the config cache.
     pub async fn send(
+        &self,
+        request: &WireRequest,
+        label: &str,
+        identity: Option<&Arc<CertifiedKey>>,
+    ) -> Result<WireResponse, TransportFailure> {
+        self.send_recorded(request, label, identity).await.0
+    }
+
+    /// Waits for a turn under `--rate` (for traffic that is not a request: the TLS probes).
+    pub async fn pace(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire().await;
+        }
+    }
+
+    /// [`Transport::send`], paced to `--rate`, sent again after a 429 or 503 with
+    /// `Retry-After` while the retry budget lasts (then a `RateLimited` failure); also returns
+    /// one line per retry.
+    pub async fn send_recorded(
+        &self,
+        request: &WireRequest,
+        label: &str,
+        identity: Option<&Arc<CertifiedKey>>,
+    ) -> (Result<WireResponse, TransportFailure>, Vec<String>) {
+        let mut budget = RetryBudget::default();
+        loop {
+            self.pace().await;
+            let outcome = self.send_once(request, label, identity).await;
+            let wait = outcome.as_ref().ok().and_then(|r| {
+                retry_after(r.status, &r.headers, time::OffsetDateTime::now_utc())
+                    .map(|wait| (r.status, wait))
+            });
+            let Some((status, wait)) = wait else {
+                return (outcome, budget.retries);
+            };
+            if let Err(reason) = budget.take(status, wait) {
+                let failure = TransportFailure::new(TransportKind::RateLimited, reason);
+                return (Err(failure), budget.retries);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt, within the total timeout.
+    async fn send_once(
         &self,
         request: &WireRequest,
         label: &str,

@@ -16,6 +16,9 @@ pub struct RequestRecord {
     pub tls_identity: String,
     /// The client certificate presented, if any.
     pub client_cert: Option<CertInfo>,
+    /// Each time the request was sent again after a 429 or 503 with `Retry-After`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retries: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

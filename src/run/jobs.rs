@@ -72,10 +72,16 @@ mod tests {
 
     #[test]
     fn loopback_hosts_are_told_apart_from_remote_ones() {
-        assert!(loopback("https://127.0.0.1:8443/.well-known/openid-configuration"));
-        assert!(loopback("https://localhost/.well-known/openid-configuration"));
+        assert!(loopback(
+            "https://127.0.0.1:8443/.well-known/openid-configuration"
+        ));
+        assert!(loopback(
+            "https://localhost/.well-known/openid-configuration"
+        ));
         assert!(loopback("https://[::1]:9443/x"));
-        assert!(!loopback("https://as.example/.well-known/openid-configuration"));
+        assert!(!loopback(
+            "https://as.example/.well-known/openid-configuration"
+        ));
         assert!(!loopback("https://127.0.0.1.as.example/x"));
     }
 

@@ -12,8 +12,8 @@ use crate::execute::discovery::{Resolved, resolve};
 use crate::execute::identities::IdentityFactory;
 use crate::execute::redact::Redactor;
 use crate::execute::request::ScenarioState;
-use crate::execute::transport::url_lite::Url;
 use crate::execute::transport::Transport;
+use crate::execute::transport::url_lite::Url;
 use crate::execute::{ExchangeCtx, exchange};
 use crate::judge::{JudgeInput, judge_step, scenario_verdict, server_cert_check};
 use crate::model::{
@@ -479,7 +479,14 @@ async fn probe_step(
             port: url.port,
             sni: None,
         };
-        let out = run_check_via(&ctx.input.target.network, check, &target, ctx.input.target.timeout).await;
+        ctx.exchange.transport.pace().await;
+        let out = run_check_via(
+            &ctx.input.target.network,
+            check,
+            &target,
+            ctx.input.target.timeout,
+        )
+        .await;
         let at = target.authority();
         for mut c in out.checks {
             if several {

@@ -8,9 +8,9 @@ use serde::Serialize;
 use super::classify::ProbeOutcome;
 use super::hello::{ClientHelloSpec, TlsVersion, version_name};
 use super::record::{ProbeTarget, probe_via};
-use crate::net::Network;
 use super::suites;
 use crate::model::{CheckResult, CheckStatus, Severity};
+use crate::net::Network;
 
 /// One transport row of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
