@@ -403,9 +403,9 @@ mod tests {
             err.render(),
             "error: scenarios/request/disc-tls-check.toml:9:1: step 2: `token_from` = 5 must name an earlier step (1..1)"
         );
-        let meta = "id = \"disc-fetch\"\ntitle = \"tls here\"\ncategory = \"discovery\"\nseverity = \"fail\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\ntls = \"client\"\n";
+        let meta = "id = \"disc-fetch\"\ntitle = \"tls here\"\ncategory = \"discovery\"\nseverity = \"fail\"\nmetadata_check = \"disc-fetch\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\n[[step]]\nendpoint = \"discovery\"\nexpect = \"metadata\"\ntls = \"client\"\n";
         let err = parse_scenario(meta, "scenarios/discovery/disc-fetch.toml").unwrap_err();
-        assert_eq!(err.location, Some((11, 1)), "{}", err.render());
+        assert_eq!(err.location, Some((12, 1)), "{}", err.render());
         assert_eq!(
             err.message,
             "step 2: metadata documents are fetched without a client certificate"
