@@ -72,6 +72,7 @@ fn trial_for(case: Case, target: Arc<Target>, rt: Arc<tokio::runtime::Runtime>) 
                 profile,
                 cases: vec![case],
                 interrupted: Arc::new(AtomicBool::new(false)),
+                jobs: 1,
             },
             |_| {},
         ));

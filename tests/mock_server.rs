@@ -765,6 +765,7 @@ async fn scenario_verdict(server: &MockServer, id: &str) -> String {
             profile: Profile::Ofm,
             cases,
             interrupted: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            jobs: 1,
         },
         |_| {},
     )

@@ -13,6 +13,7 @@ use crate::config::target::{ClientCaFile, ClientFile, TargetFile};
 use crate::config::{Audience, Client, ClientCa, Endpoints, Profile, Target};
 use crate::errors::InputError;
 use crate::mock::{MockClient, MockMaterials};
+use crate::net::Network;
 use crate::oauth::{AuthMethod, Secret};
 
 /// The client sections of a mock target, in file order.
@@ -48,6 +49,10 @@ pub fn mock_target(m: &MockMaterials, profile: Profile) -> Result<Target, InputE
         timeout: Duration::from_secs(15),
         max_body_kib: crate::config::DEFAULT_MAX_BODY_KIB,
         discovery_client_cert: crate::config::DocumentCert::Auto,
+        // The built-in mock is on loopback: always direct, whatever the environment says.
+        network: Network::direct(),
+        jobs: None,
+        rate: None,
     })
 }
 

@@ -117,12 +117,14 @@ pub async fn run_catalogue(
     let profile = target.profile;
     let cases = crate::plan::plan(scenarios, &target, profile, filters);
     let interrupted = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let jobs = crate::run::jobs_for(None, &target);
     Ok(crate::run::run(
         crate::run::RunInput {
             target,
             profile,
             cases,
             interrupted,
+            jobs,
         },
         |_| {},
     )

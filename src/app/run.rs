@@ -27,6 +27,8 @@ pub struct RunOptions {
     pub format: OutputFormat,
     pub faults: Vec<String>,
     pub mock: bool,
+    /// `--jobs`, when given.
+    pub jobs: Option<usize>,
 }
 
 pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
@@ -35,7 +37,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
     // Last, because it creates the folder: no input error may leave an empty --out behind.
     super::preflight::check_out_dir(&args.out)?;
     // Every input is checked; only now is anything started or sent.
-    let (target, mock) = match checked.target {
+    let (mut target, mock) = match checked.target {
         Some(target) => (target, None),
         None => {
             let server = MockServer::start(MockOptions {
@@ -49,6 +51,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
             (target, Some(server))
         }
     };
+    target.rate = args.rate.or(target.rate);
     if let Some(evidence) = &mut evidence {
         evidence.describe(&target);
     }
@@ -60,6 +63,7 @@ pub async fn run_command(args: RunArgs) -> Result<u8, InputError> {
         format: args.format,
         faults: faults.iter().map(|f| f.name().to_string()).collect(),
         mock: mock.is_some(),
+        jobs: args.jobs.map(usize::from),
     };
     let cases = plan(scenarios, &target, target.profile, &filters);
     let mut reporter: Box<dyn Reporter> = match options.format {
@@ -118,12 +122,14 @@ pub async fn execute(
     let clock = Instant::now();
     let target_name = target.name.clone();
     let profile = target.profile;
+    let jobs = crate::run::jobs_for(options.jobs, &target);
     let outcome = run(
         RunInput {
             target,
             profile,
             cases,
             interrupted: interrupted.clone(),
+            jobs,
         },
         |event| reporter.handle(&Event::Run(event)),
     )

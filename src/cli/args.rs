@@ -116,6 +116,13 @@ pub struct RunArgs {
     /// (to test exactly that); without it such a certificate is an input error.
     #[arg(long)]
     pub allow_invalid_client_cert: bool,
+    /// Scenarios run at the same time (default: the target's `jobs`, else 4 for a remote
+    /// target and twice the cores, at least 8, for one on this machine).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Most requests per second to the target (default: the target's `rate`, else no limit).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
 }
 
 #[derive(Debug, clap::Args)]

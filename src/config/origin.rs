@@ -30,6 +30,9 @@ pub const TOP_KEYS: &[&str] = &[
     "timeout_secs",
     "max_body_kib",
     "discovery_client_cert",
+    "proxy",
+    "jobs",
+    "rate",
 ];
 /// Keys of a client section.
 pub const CLIENT_KEYS: &[&str] = &[
@@ -44,7 +47,13 @@ pub const CLIENT_KEYS: &[&str] = &[
 ];
 const CLIENT_CA_KEYS: &[&str] = &["cert", "key"];
 /// Keys whose values are whole numbers.
-const NUMERIC_KEYS: &[&str] = &["connect_timeout_secs", "timeout_secs", "max_body_kib"];
+const NUMERIC_KEYS: &[&str] = &[
+    "connect_timeout_secs",
+    "timeout_secs",
+    "max_body_kib",
+    "jobs",
+    "rate",
+];
 /// `OFPC_` variables that are flags of `ofpc run`, not keys of the target file.
 const FLAG_VARIABLES: &[&str] = &["target", "out", "log"];
 

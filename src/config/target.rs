@@ -17,6 +17,7 @@ use super::profile::Profile;
 use super::toml_error;
 use super::url::check_https;
 use crate::errors::InputError;
+use crate::net::{Network, ProxySettings, ProxySource};
 use crate::oauth::{AuthMethod, Secret};
 
 /// The target file as written (paths not yet loaded). Serialised by `ofpc mock`.
@@ -40,6 +41,13 @@ pub struct TargetFile {
     /// `auto` (default), `always` or `never`: whether the discovery document and the JWKS are
     /// fetched with the `[client]` transport certificate.
     pub discovery_client_cert: Option<String>,
+    /// An HTTP proxy (`http://[user:password@]host:port`) for every connection, over the
+    /// environment's `HTTPS_PROXY`/`ALL_PROXY`.
+    pub proxy: Option<String>,
+    /// Scenarios run at the same time (`--jobs` overrides).
+    pub jobs: Option<u64>,
+    /// Most requests per second to the target (`--rate` overrides).
+    pub rate: Option<u64>,
     pub client: ClientFile,
     pub second_client: Option<ClientFile>,
     /// A `tls_client_auth` client, when `[client]` uses `private_key_jwt`.
@@ -118,6 +126,12 @@ pub struct Target {
     pub max_body_kib: u64,
     /// Whether discovery and JWKS are fetched with the `[client]` transport certificate.
     pub discovery_client_cert: DocumentCert,
+    /// How connections reach the target: directly or through a proxy.
+    pub network: Network,
+    /// The file's `jobs`, when given.
+    pub jobs: Option<usize>,
+    /// The file's `rate` (requests per second), when given.
+    pub rate: Option<u32>,
 }
 
 /// `discovery_client_cert`: the platform documents discovery and JWKS as TLS only, so `auto`
@@ -270,6 +284,9 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
         }
         Some(n) => n,
     };
+    let jobs = at_least_one(file.jobs, "jobs", at)?.map(|n| n as usize);
+    let rate = at_least_one(file.rate, "rate", at)?.map(|n| n.min(u64::from(u32::MAX)) as u32);
+    let network = network(file.proxy.as_deref(), at, |n| std::env::var(n).ok())?;
     let extra_roots = match &file.ca {
         Some(ca) => {
             let ca_path = base.join(ca);
@@ -346,7 +363,42 @@ fn resolve(file: TargetFile, at: &Origins, options: LoadOptions) -> Result<Targe
         timeout,
         max_body_kib,
         discovery_client_cert,
+        network,
+        jobs,
+        rate,
     })
+}
+
+/// The network of a target file: its `proxy` key, else the environment's proxy variables
+/// (`env` looks one up). A value that cannot be used is an input error naming its place.
+fn network(
+    key: Option<&str>,
+    at: &Origins,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Network, InputError> {
+    let hint =
+        "write the proxy as http://host:port (credentials as http://user:password@host:port)";
+    match ProxySettings::resolve(key, env) {
+        Ok(Some(proxy)) => Ok(Network::with_proxy(proxy)),
+        Ok(None) => Ok(Network::direct()),
+        Err(e) => Err(match &e.origin {
+            ProxySource::TargetKey => at.error("proxy", e.to_string()).hint(hint),
+            ProxySource::Env(name) => InputError::new(e.to_string())
+                .in_variable(name)
+                .hint(hint)
+                .hint(format!("or unset {name} to connect directly")),
+        }),
+    }
+}
+
+/// An optional count that must be at least 1.
+fn at_least_one(value: Option<u64>, key: &str, at: &Origins) -> Result<Option<u64>, InputError> {
+    match value {
+        Some(0) => Err(at
+            .error(key, format!("`{key}` is 0; it must be at least 1"))
+            .hint(format!("leave `{key}` out for the default"))),
+        v => Ok(v),
+    }
 }
 
 /// A timeout in whole seconds: given and above zero, or the default.

@@ -76,7 +76,7 @@ pub async fn exchange(
         redactor.add_assertion(a.expose());
     }
     let document = matches!(step.endpoint, Endpoint::Discovery | Endpoint::Jwks);
-    let outcome = if document && built.tls_identity.is_none() {
+    let (outcome, retries) = if document && built.tls_identity.is_none() {
         // TLS only, and again with [client]'s certificate when the server asks for one.
         let client = &ctx.target.client;
         let fetched = super::documents::fetch(
@@ -93,10 +93,10 @@ pub async fn exchange(
             built.cert_subject = Some(client.cert_subject.clone());
             built.cert_thumbprint = Some(client.cert_x5t_s256.clone());
         }
-        fetched.outcome
+        (fetched.outcome, Vec::new())
     } else {
         ctx.transport
-            .send(
+            .send_recorded(
                 &built.wire,
                 built.cert_thumbprint.as_deref().unwrap_or("none"),
                 built.tls_identity.as_ref(),
@@ -148,6 +148,7 @@ pub async fn exchange(
             .clone()
             .zip(built.cert_thumbprint.clone())
             .map(|(subject, x5t_s256)| CertInfo { subject, x5t_s256 }),
+        retries,
     };
     let record = match &outcome {
         Ok(resp) => Outcome::Response(ResponseRecord {

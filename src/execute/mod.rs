@@ -6,6 +6,7 @@ pub mod documents;
 pub mod exchange;
 pub mod identities;
 pub mod liveness;
+pub mod rate;
 pub mod redact;
 pub mod request;
 pub mod transport;

@@ -616,6 +616,9 @@ mod tests {
             timeout: Duration::from_secs(15),
             max_body_kib: crate::config::DEFAULT_MAX_BODY_KIB,
             discovery_client_cert: crate::config::DocumentCert::Auto,
+            network: crate::net::Network::direct(),
+            jobs: None,
+            rate: None,
         }
     }
 

@@ -13,11 +13,13 @@ use rustls::client::Resumption;
 use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, RootCertStore};
 use rustls_pki_types::{CertificateDer, ServerName};
-use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::liveness::Liveness;
+use super::rate::{RateLimiter, RetryBudget, retry_after};
+use crate::config::Target;
 use crate::model::{TlsFacts, TransportFailure, TransportKind, WireResponse};
+use crate::net::{ConnectError, Network};
 
 /// A request ready for the wire.
 #[derive(Debug, Clone)]
@@ -35,15 +37,21 @@ pub struct TransportSettings {
     pub timeout: Duration,
     /// Largest response body read, in KiB: a larger one is a `TooLarge` failure.
     pub max_body_kib: u64,
+    /// How connections are opened: directly or through a proxy.
+    pub network: Network,
+    /// Most requests per second (`--rate`); `None` is no limit.
+    pub rate: Option<u32>,
 }
 
 impl TransportSettings {
-    /// The target's timeouts and body limit.
-    pub fn of(target: &crate::config::Target) -> TransportSettings {
+    /// The target's timeouts, body limit, network and rate.
+    pub fn of(target: &Target) -> TransportSettings {
         TransportSettings {
             connect_timeout: target.connect_timeout,
             timeout: target.timeout,
             max_body_kib: target.max_body_kib,
+            network: target.network.clone(),
+            rate: target.rate,
         }
     }
 }
@@ -70,6 +78,7 @@ impl rustls::client::ResolvesClientCert for FixedClientCert {
 pub struct Transport {
     roots: Arc<RootCertStore>,
     settings: TransportSettings,
+    limiter: Option<RateLimiter>,
     configs: Mutex<HashMap<String, Arc<ClientConfig>>>,
     liveness: Liveness,
 }
@@ -89,6 +98,7 @@ impl Transport {
         roots.add_parsable_certificates(extra_roots.iter().cloned());
         Transport {
             roots: Arc::new(roots),
+            limiter: settings.rate.map(RateLimiter::new),
             settings,
             configs: Mutex::new(HashMap::new()),
             liveness: Liveness::default(),
@@ -96,7 +106,7 @@ impl Transport {
     }
 
     /// The transport for a target: its trust, timeouts and body limit.
-    pub fn for_target(target: &crate::config::Target) -> Transport {
+    pub fn for_target(target: &Target) -> Transport {
         Transport::new(
             &target.extra_roots,
             target.system_roots,
@@ -142,6 +152,52 @@ impl Transport {
         label: &str,
         identity: Option<&Arc<CertifiedKey>>,
     ) -> Result<WireResponse, TransportFailure> {
+        self.send_recorded(request, label, identity).await.0
+    }
+
+    /// Waits for a turn under `--rate` (for traffic that is not a request: the TLS probes).
+    pub async fn pace(&self) {
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire().await;
+        }
+    }
+
+    /// [`Transport::send`], paced to `--rate`, sent again after a 429 or 503 with
+    /// `Retry-After` while the retry budget lasts (then a `RateLimited` failure); also returns
+    /// one line per retry.
+    pub async fn send_recorded(
+        &self,
+        request: &WireRequest,
+        label: &str,
+        identity: Option<&Arc<CertifiedKey>>,
+    ) -> (Result<WireResponse, TransportFailure>, Vec<String>) {
+        let mut budget = RetryBudget::default();
+        loop {
+            self.pace().await;
+            let outcome = self.send_once(request, label, identity).await;
+            let wait = outcome.as_ref().ok().and_then(|r| {
+                retry_after(r.status, &r.headers, time::OffsetDateTime::now_utc())
+                    .map(|wait| (r.status, wait))
+            });
+            let Some((status, wait)) = wait else {
+                return (outcome, budget.retries);
+            };
+            if let Err(reason) = budget.take(status, wait) {
+                let failure = TransportFailure::new(TransportKind::RateLimited, reason);
+                return (Err(failure), budget.retries);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt, within the total timeout; consecutive timeouts per host are counted, and
+    /// a host that stopped answering is not sent to again.
+    async fn send_once(
+        &self,
+        request: &WireRequest,
+        label: &str,
+        identity: Option<&Arc<CertifiedKey>>,
+    ) -> Result<WireResponse, TransportFailure> {
         let url = &request.url;
         let authority = if url.host.contains(':') {
             format!("[{}]:{}", url.host, url.port)
@@ -172,23 +228,12 @@ impl Transport {
         identity: Option<&Arc<CertifiedKey>>,
     ) -> Result<WireResponse, TransportFailure> {
         let url = &request.url;
-        let connect = TcpStream::connect((url.host.as_str(), url.port));
-        let tcp = match tokio::time::timeout(self.settings.connect_timeout, connect).await {
-            Err(_) => {
-                return Err(TransportFailure::new(
-                    TransportKind::ConnectTimeout,
-                    format!(
-                        "TCP connect to {}:{} took longer than {} s",
-                        url.host,
-                        url.port,
-                        self.settings.connect_timeout.as_secs_f32()
-                    ),
-                ));
-            }
-            Ok(Err(e)) => return Err(classify_connect(&e, url)),
-            Ok(Ok(tcp)) => tcp,
-        };
-        let _ = tcp.set_nodelay(true);
+        let tcp = self
+            .settings
+            .network
+            .connect(&url.host, url.port, self.settings.connect_timeout)
+            .await
+            .map_err(|e| connect_failure(&e))?;
         if url.scheme == "http" {
             return exchange(TokioIo::new(tcp), request, None, self.settings.max_body_kib).await;
         }
@@ -338,29 +383,17 @@ fn too_large(max_body_kib: u64) -> TransportFailure {
     )
 }
 
-fn classify_connect(e: &std::io::Error, url: &url_lite::Url) -> TransportFailure {
-    use std::io::ErrorKind;
-    let what = format!("{}:{}", url.host, url.port);
-    match e.kind() {
-        ErrorKind::ConnectionRefused => TransportFailure::new(
-            TransportKind::Refused,
-            format!("connection to {what} refused"),
-        ),
-        ErrorKind::TimedOut => TransportFailure::new(
-            TransportKind::ConnectTimeout,
-            format!("connecting to {what} timed out"),
-        ),
-        _ if e.to_string().contains("lookup") || e.to_string().contains("resolve") => {
-            TransportFailure::new(
-                TransportKind::Dns,
-                format!("cannot resolve {}: {e}", url.host),
-            )
-        }
-        _ => TransportFailure::new(
-            TransportKind::Connect,
-            format!("cannot connect to {what}: {e}"),
-        ),
-    }
+/// A failure to open the connection, by type: the proxy's failures are told apart from the
+/// target's.
+fn connect_failure(e: &ConnectError) -> TransportFailure {
+    let kind = match e {
+        ConnectError::Refused { .. } => TransportKind::Refused,
+        ConnectError::Timeout { .. } => TransportKind::ConnectTimeout,
+        ConnectError::Dns { .. } => TransportKind::Dns,
+        ConnectError::Io { .. } => TransportKind::Connect,
+        ConnectError::Proxy { .. } => TransportKind::Proxy,
+    };
+    TransportFailure::new(kind, e.to_string())
 }
 
 /// Walks an error's sources for the rustls or io error that says what happened.

@@ -167,7 +167,20 @@ pub fn build_assertion(
                 alg: name.into(),
                 reason: e.to_string(),
             })?;
-            if spec.header.is_empty() {
+            if algorithm == Algorithm::PS256 {
+                let header = if spec.header.is_empty() {
+                    let mut header = Header::new(algorithm);
+                    header.kid = Some(kid);
+                    serde_json::to_string(&header).map_err(|e| AssertionError::Sign {
+                        alg: name.into(),
+                        reason: e.to_string(),
+                    })?
+                } else {
+                    let header = custom_header(&spec.header, name, &kid, &encoding, algorithm)?;
+                    Value::Object(header).to_string()
+                };
+                sign_ps256(&header, &claims, key.pem.expose())?
+            } else if spec.header.is_empty() {
                 let mut header = Header::new(algorithm);
                 header.kid = Some(kid);
                 sign(&header, &claims, &encoding, name)?
@@ -254,6 +267,21 @@ fn sign_raw(
         }
     })?;
     Ok(format!("{input}.{signature}"))
+}
+
+/// A PS256 JWS over `header` and `claims`, signed with ring ([`super::ps256`]).
+fn sign_ps256(header: &str, claims: &Value, pem: &str) -> Result<String, AssertionError> {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature =
+        super::ps256::sign(pem, input.as_bytes()).map_err(|reason| AssertionError::Sign {
+            alg: "PS256".into(),
+            reason,
+        })?;
+    Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
 }
 
 /// `alg: none`: base64url(header) "." base64url(claims) "." (empty signature), RFC 7519 §6.1.

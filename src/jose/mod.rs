@@ -2,5 +2,6 @@
 
 pub mod assertion;
 pub mod inspect;
+pub mod ps256;
 
 pub use assertion::{AssertionContext, build_assertion};

@@ -63,6 +63,19 @@ pub struct MockOptions {
     /// Clients whose credentials were made elsewhere (e.g. by `ofpc pki init`), registered as
     /// a participant registers at the portal.
     pub extra_clients: Vec<ExternalClient>,
+    /// Answer the first requests with 429 or 503 and `Retry-After` (to test a client's pacing).
+    pub throttle: Option<Throttle>,
+}
+
+/// The mock's rate limiting: the first `first` requests (any path) get `status` with
+/// `Retry-After: retry_after` and an RFC 6749-style JSON error body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Throttle {
+    pub first: u64,
+    /// 429 or 503.
+    pub status: u16,
+    /// Delay-seconds (`"1"`) or an HTTP-date.
+    pub retry_after: String,
 }
 
 /// A client registered from outside: its transport certificate is trusted as it is (self-signed
@@ -89,6 +102,7 @@ impl Default for MockOptions {
             latency_ms: 0,
             token_ttl_secs: None,
             extra_clients: Vec::new(),
+            throttle: None,
         }
     }
 }

@@ -86,7 +86,10 @@ async fn interaction_layer(
     if state.options.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(state.options.latency_ms)).await;
     }
-    let mut response = next.run(request).await;
+    let mut response = match &state.options.throttle {
+        Some(t) if state.throttled.fetch_add(1, Ordering::SeqCst) < t.first => throttled(t),
+        _ => next.run(request).await,
+    };
     if !state.fault(Fault::NoInteractionIdEcho) {
         let value = id.unwrap_or_else(|| {
             HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).unwrap_or_else(|_| {
@@ -94,6 +97,24 @@ async fn interaction_layer(
             })
         });
         response.headers_mut().insert(INTERACTION_ID, value);
+    }
+    response
+}
+
+/// A throttled request's answer: the status, `Retry-After`, and a JSON error.
+fn throttled(t: &super::Throttle) -> Response {
+    let mut response = Response::new(axum::body::Body::from(
+        r#"{"error":"temporarily_unavailable","error_description":"slow down"}"#,
+    ));
+    *response.status_mut() =
+        http::StatusCode::from_u16(t.status).unwrap_or(http::StatusCode::TOO_MANY_REQUESTS);
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&t.retry_after) {
+        headers.insert(http::header::RETRY_AFTER, value);
     }
     response
 }

@@ -118,6 +118,8 @@ pub struct MockState {
     /// WebPKI verdict of every client certificate presented, by `x5t#S256` (filled by the
     /// handshake's `RecordingVerifier`).
     pub cert_verdicts: super::client_cert::CertVerdicts,
+    /// Requests answered so far under `options.throttle`'s count.
+    pub throttled: std::sync::atomic::AtomicU64,
 }
 
 impl MockState {
@@ -159,6 +161,7 @@ impl MockState {
             tokens: Mutex::new(HashMap::new()),
             secrets_seen: Mutex::new(Vec::new()),
             cert_verdicts: Default::default(),
+            throttled: Default::default(),
         })
     }
 

@@ -16,6 +16,9 @@ pub struct RequestRecord {
     pub tls_identity: String,
     /// The client certificate presented, if any.
     pub client_cert: Option<CertInfo>,
+    /// Each time the request was sent again after a 429 or 503 with `Retry-After`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retries: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,6 +113,11 @@ pub enum TransportKind {
     NotAnswering,
     /// The request could not be built or signed, so nothing was sent.
     NotSent,
+    /// Our own HTTP proxy failed: unreachable, or it refused or broke the CONNECT tunnel. Says
+    /// nothing about the target.
+    Proxy,
+    /// The target kept answering 429 or 503 with `Retry-After` past the retry budget.
+    RateLimited,
     /// Anything else the transport reported.
     Other,
 }
@@ -130,6 +138,8 @@ impl TransportKind {
             TransportKind::TooLarge { .. } => "too-large",
             TransportKind::NotAnswering => "not-answering",
             TransportKind::NotSent => "not-sent",
+            TransportKind::Proxy => "proxy",
+            TransportKind::RateLimited => "rate-limited",
             TransportKind::Build | TransportKind::Other => "other",
         }
     }

@@ -35,6 +35,19 @@ impl Network {
         proxy.route(host, port).map(|_| proxy.display())
     }
 
+    /// One line saying how connections to `host:port` go: `None` when directly.
+    pub fn route_notice(&self, host: &str, port: u16) -> Option<String> {
+        let proxy = self.proxy.as_ref()?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        proxy.route(host, port).map(|_| {
+            format!(
+                "connections go through the proxy {} ({})",
+                proxy.display(),
+                proxy.source
+            )
+        })
+    }
+
     /// Opens a TCP connection to `host:port` (through the proxy when one applies) within
     /// `timeout`, with `TCP_NODELAY` set.
     pub async fn connect(

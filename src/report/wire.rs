@@ -115,6 +115,9 @@ pub struct Request {
     pub body: Option<String>,
     pub tls_identity: String,
     pub client_cert: Option<Cert>,
+    /// Each time the request was sent again after a 429 or 503 with `Retry-After`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retries: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +235,7 @@ impl From<&m::ScenarioResult> for Scenario {
                             subject: c.subject.clone(),
                             x5t_s256: c.x5t_s256.clone(),
                         }),
+                        retries: q.retries.clone(),
                     }),
                     outcome: match &st.outcome {
                         m::Outcome::Response(r) => Outcome::Response(Response {
@@ -360,6 +364,7 @@ impl From<Scenario> for m::ScenarioResult {
                             subject: c.subject,
                             x5t_s256: c.x5t_s256,
                         }),
+                        retries: q.retries,
                     }),
                     outcome: match st.outcome {
                         Outcome::Response(r) => m::Outcome::Response(m::ResponseRecord {

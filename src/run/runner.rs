@@ -1,7 +1,9 @@
 //! The run loop: resolve endpoints, execute every case step by step, judge each exchange, and
 //! emit events. The one place where execution and judgement meet.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use futures_util::{StreamExt, stream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
@@ -20,15 +22,17 @@ use crate::model::{
 };
 use crate::plan::{Case, missing, missing_resolved};
 use crate::scenario::{Endpoint, Expect, Probe, Scenario, Step};
-use crate::tlsprobe::{ProbeOutcome, ProbeTarget, TransportCheck, run_check};
+use crate::tlsprobe::{ProbeOutcome, ProbeTarget, TransportCheck, run_check_via};
 
 /// Everything a run needs.
 pub struct RunInput {
     pub target: Target,
     pub profile: Profile,
     pub cases: Vec<Case>,
-    /// Set by Ctrl-C: finish the scenario in progress, then stop.
+    /// Set by Ctrl-C: finish the scenarios in progress, then stop.
     pub interrupted: Arc<AtomicBool>,
+    /// Scenarios run at the same time (at least 1).
+    pub jobs: usize,
 }
 
 /// The run's scenario results and notices.
@@ -70,25 +74,45 @@ fn skipped(scenario: &Scenario, reason: String, verdict: Verdict) -> ScenarioRes
     result_of(scenario, verdict, Some(reason), 0, Vec::new())
 }
 
-/// Runs every case in order.
+/// Runs every case, up to `input.jobs` scenarios at a time (an `exclusive` scenario alone);
+/// events and results come in catalogue order whatever finishes first.
 pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> RunOutcome {
     let transport = Transport::for_target(&input.target);
     let redactor = Redactor::default();
     let identities = IdentityFactory::new(input.target.client_ca.clone());
     let mut notices = Vec::new();
+    let endpoint = first_endpoint(&input.target);
+    notices.extend(
+        endpoint
+            .as_ref()
+            .and_then(|u| input.target.network.route_notice(&u.host, u.port)),
+    );
+    // A proxy that refuses the tunnel is one Error for the run, found before anything else.
+    let proxy_refused = match &endpoint {
+        Some(u) => proxy_check(&input.target, u).await,
+        None => None,
+    };
+    notices.extend(proxy_refused.clone());
     // With an unusable document (not JSON, no token_endpoint, ...) the discovery scenarios
     // still run against a stand-in and report what they received, and the others are
     // skipped. Unreachable means every scenario is an Error; so does an unusable document
     // when no discovery scenario runs (e.g. `--only 'jwt-*'`), as nothing would report it.
     let mut unusable = None;
-    let resolved = match resolve(&input.target, &transport).await {
-        Ok(r) => {
+    let mut discovery_notice = None;
+    let discovered = match proxy_refused {
+        Some(_) => None,
+        None => Some(resolve(&input.target, &transport).await),
+    };
+    let resolved = match discovered {
+        None => None,
+        Some(Ok(r)) => {
             if r.documents_with_cert && input.target.discovery_client_cert == DocumentCert::Auto {
                 notices.push(crate::execute::documents::NOTICE.to_string());
             }
             Some(r)
         }
-        Err(failure) => {
+        Some(Err(failure)) => {
+            discovery_notice = Some(failure.reason.clone());
             notices.push(failure.reason);
             let reported = input
                 .cases
@@ -104,34 +128,146 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
         total: input.cases.len(),
         notices: &notices,
     });
+    let shared = Shared {
+        input: &input,
+        transport: &transport,
+        redactor: &redactor,
+        identities: &identities,
+        resolved: resolved.as_ref(),
+        unusable: unusable.as_ref(),
+        discovery_notice: discovery_notice.as_deref(),
+        proxy_refused: Mutex::new(proxy_refused.is_some()),
+    };
+    let jobs = input.jobs.max(1);
     let mut results = Vec::new();
     let mut complete = true;
-    for (index, case) in input.cases.iter().enumerate() {
-        if input.interrupted.load(Ordering::SeqCst) {
-            complete = false;
-            break;
+    'batches: for batch in batches(&input.cases) {
+        let width = if batch.len() == 1 { 1 } else { jobs };
+        // Built up front (futures do nothing until polled): a closure in `map` would trip
+        // the compiler's Send check for callers that spawn the run.
+        let pending: Vec<_> = batch
+            .into_iter()
+            .map(|(index, case)| shared.case(index, case))
+            .collect();
+        let mut finished = stream::iter(pending).buffered(width);
+        while let Some(done) = finished.next().await {
+            let Some((index, result)) = done else {
+                complete = false;
+                break 'batches;
+            };
+            on_event(RunEvent::ScenarioFinished {
+                index,
+                result: &result,
+            });
+            results.push(result);
         }
-        let notice = || notices.first().map_or("discovery failed", String::as_str);
+    }
+    RunOutcome {
+        resolved,
+        notices,
+        results,
+        complete,
+    }
+}
+
+/// The cases in runs that may overlap, each `exclusive` scenario a run of its own.
+fn batches(cases: &[Case]) -> Vec<Vec<(usize, &Case)>> {
+    let mut out: Vec<Vec<(usize, &Case)>> = Vec::new();
+    let mut open = false;
+    for (index, case) in cases.iter().enumerate() {
+        if case.scenario.exclusive {
+            out.push(vec![(index, case)]);
+            open = false;
+        } else if open {
+            out.last_mut().expect("an open batch").push((index, case));
+        } else {
+            out.push(vec![(index, case)]);
+            open = true;
+        }
+    }
+    out
+}
+
+/// The first URL the run fetches: discovery, or the static token endpoint.
+fn first_endpoint(target: &Target) -> Option<Url> {
+    let url = match &target.endpoints {
+        crate::config::Endpoints::Discovery(url) => url,
+        crate::config::Endpoints::Static { token_endpoint, .. } => token_endpoint,
+    };
+    Url::parse(url).ok()
+}
+
+/// Opens one tunnel to `url`'s host when a proxy applies; the proxy's refusal, with a hint.
+async fn proxy_check(target: &Target, url: &Url) -> Option<String> {
+    target.network.route_notice(&url.host, url.port)?;
+    match target
+        .network
+        .connect(&url.host, url.port, target.connect_timeout)
+        .await
+    {
+        Err(e) if e.is_proxy() => Some(proxy_refusal(&e.to_string())),
+        _ => None,
+    }
+}
+
+/// The run-level notice for a proxy failure: what happened and how to fix it.
+fn proxy_refusal(message: &str) -> String {
+    let hint = if message.ends_with(" 407 Proxy Authentication Required") {
+        "put the proxy's credentials in its URL (http://user:password@host:port)"
+    } else {
+        "check the proxy setting, or exempt the target with NO_PROXY"
+    };
+    format!("{message}; nothing was sent to the target (hint: {hint})")
+}
+
+/// The reason of every scenario a refusing proxy kept from running.
+const NOT_RUN_PROXY: &str = "not run: the proxy refused the connection (see the notice)";
+
+/// What every case of a run shares, for cases running at the same time.
+struct Shared<'a> {
+    input: &'a RunInput,
+    transport: &'a Transport,
+    redactor: &'a Redactor,
+    identities: &'a IdentityFactory,
+    resolved: Option<&'a Resolved>,
+    unusable: Option<&'a Resolved>,
+    discovery_notice: Option<&'a str>,
+    /// Set when our proxy refused a tunnel: the rest of the run is not sent.
+    proxy_refused: Mutex<bool>,
+}
+
+impl Shared<'_> {
+    /// One case's result, or `None` when Ctrl-C came before it started.
+    async fn case(&self, index: usize, case: &Case) -> Option<(usize, ScenarioResult)> {
+        if self.input.interrupted.load(Ordering::SeqCst) {
+            return None;
+        }
+        let refused = *self.proxy_refused.lock().unwrap_or_else(|p| p.into_inner());
+        if refused && case.skip.is_none() {
+            let reason = NOT_RUN_PROXY.to_string();
+            return Some((index, skipped(&case.scenario, reason, Verdict::Error)));
+        }
+        let notice = || self.discovery_notice.unwrap_or("discovery failed");
         // A target that stopped answering: the rest of the run is an Error without waiting.
-        let not_answering = transport.liveness().any_dead();
+        let not_answering = self.transport.liveness().any_dead();
         let ctx = |resolved| Ctx {
-            input: &input,
+            input: self.input,
             exchange: ExchangeCtx {
-                target: &input.target,
+                target: &self.input.target,
                 resolved,
-                transport: &transport,
-                redactor: &redactor,
-                identities: &identities,
+                transport: self.transport,
+                redactor: self.redactor,
+                identities: self.identities,
             },
         };
-        let result = match (&case.skip, &resolved) {
+        let result = match (&case.skip, self.resolved) {
             (Some(reason), _) => skipped(&case.scenario, reason.clone(), Verdict::Skip),
             (None, _) if not_answering.is_some() => skipped(
                 &case.scenario,
                 not_answering.clone().unwrap_or_default(),
                 Verdict::Error,
             ),
-            (None, None) => match &unusable {
+            (None, None) => match self.unusable {
                 Some(stand_in) if case.scenario.fetches_own_documents() => {
                     run_scenario(&ctx(stand_in), &case.scenario).await
                 }
@@ -156,17 +292,14 @@ pub async fn run(input: RunInput, mut on_event: impl FnMut(RunEvent<'_>)) -> Run
                 None => run_scenario(&ctx(resolved), &case.scenario).await,
             },
         };
-        on_event(RunEvent::ScenarioFinished {
-            index,
-            result: &result,
-        });
-        results.push(result);
-    }
-    RunOutcome {
-        resolved,
-        notices,
-        results,
-        complete,
+        // A proxy that refuses later in the run (it was fine at the start): what is not
+        // started yet is not sent.
+        if result.steps.iter().any(|s| {
+            matches!(&s.outcome, Outcome::Transport(t) if t.class == TransportKind::Proxy.class())
+        }) {
+            *self.proxy_refused.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        }
+        Some((index, result))
     }
 }
 
@@ -364,7 +497,14 @@ async fn probe_step(
             port: url.port,
             sni: None,
         };
-        let out = run_check(check, &target, ctx.input.target.timeout).await;
+        ctx.exchange.transport.pace().await;
+        let out = run_check_via(
+            &ctx.input.target.network,
+            check,
+            &target,
+            ctx.input.target.timeout,
+        )
+        .await;
         let at = target.authority();
         let liveness = ctx.exchange.transport.liveness();
         for p in &out.probes {

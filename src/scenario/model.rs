@@ -24,6 +24,10 @@ pub struct Scenario {
     /// Profiles the scenario applies to; empty means all.
     #[serde(default)]
     pub profiles: Vec<String>,
+    /// Runs alone under `--jobs`: no other scenario overlaps it (its verdict depends on state
+    /// the server keeps between its steps).
+    #[serde(default)]
+    pub exclusive: bool,
     #[serde(rename = "step")]
     pub steps: Vec<Step>,
     /// Where the scenario came from (`scenarios/client-auth-jwt/jwt-exp-past.toml`).

@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use super::classify::ProbeOutcome;
 use super::hello::{ClientHelloSpec, TlsVersion, version_name};
-use super::record::{ProbeTarget, probe};
+use super::record::{ProbeTarget, probe_via};
 use super::suites;
 use crate::model::{CheckId, CheckResult, CheckStatus, Severity};
+use crate::net::Network;
 
 /// One transport row of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -100,8 +101,19 @@ pub struct CheckOutcome {
     pub error: Option<String>,
 }
 
-/// Runs one transport row against `target`. `limit` bounds each connect and each answer.
+/// Runs one transport row against `target`, connecting directly. `limit` bounds each connect
+/// and each answer.
 pub async fn run_check(
+    check: TransportCheck,
+    target: &ProbeTarget,
+    limit: Duration,
+) -> CheckOutcome {
+    run_check_via(&Network::direct(), check, target, limit).await
+}
+
+/// [`run_check`] with every connection opened through `network` (a proxy tunnel or direct).
+pub async fn run_check_via(
+    network: &Network,
     check: TransportCheck,
     target: &ProbeTarget,
     limit: Duration,
@@ -109,6 +121,7 @@ pub async fn run_check(
     let mut run = Run {
         check,
         target,
+        network,
         limit,
         out: CheckOutcome::default(),
     };
@@ -136,6 +149,7 @@ pub async fn run_all(target: &ProbeTarget, limit: Duration) -> Vec<(TransportChe
 struct Run<'a> {
     check: TransportCheck,
     target: &'a ProbeTarget,
+    network: &'a Network,
     limit: Duration,
     out: CheckOutcome,
 }
@@ -159,7 +173,7 @@ impl Run<'_> {
 
     async fn send(&mut self, label: &str, spec: ClientHelloSpec) -> ProbeOutcome {
         let started = Instant::now();
-        let outcome = probe(self.target, &spec, self.limit).await;
+        let outcome = probe_via(self.network, self.target, &spec, self.limit).await;
         self.out.probes.push(ProbeRecord {
             label: label.to_owned(),
             offered_versions: spec.describe_versions(),
@@ -523,9 +537,11 @@ mod tests {
             port: 443,
             sni: None,
         };
+        let network = Network::direct();
         let run = Run {
             check: TransportCheck::Tls10Refused,
             target: &target,
+            network: &network,
             limit: Duration::from_secs(1),
             out: CheckOutcome::default(),
         };

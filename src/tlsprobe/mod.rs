@@ -10,7 +10,7 @@ pub mod hello;
 pub mod record;
 pub mod suites;
 
-pub use checks::{CheckOutcome, ProbeRecord, TransportCheck, run_all, run_check};
+pub use checks::{CheckOutcome, ProbeRecord, TransportCheck, run_all, run_check, run_check_via};
 pub use classify::{ProbeOutcome, alert_name};
 pub use hello::{ClientHelloSpec, TlsVersion};
-pub use record::{ProbeTarget, probe};
+pub use record::{ProbeTarget, probe, probe_via};

@@ -4,8 +4,9 @@ use std::io;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, timeout_at};
+
+use crate::net::{ConnectError, NetStream, Network};
 
 use super::classify::{ProbeOutcome, Progress, classify, escape};
 use super::hello::ClientHelloSpec;
@@ -43,21 +44,27 @@ impl ProbeTarget {
 /// Sends `spec` as a ClientHello to `target` and classifies the answer. `limit` bounds the TCP
 /// connect and, separately, the wait for an answer after the hello.
 pub async fn probe(target: &ProbeTarget, spec: &ClientHelloSpec, limit: Duration) -> ProbeOutcome {
-    let host = target.host.trim_start_matches('[').trim_end_matches(']');
-    let mut stream = match timeout(limit, TcpStream::connect((host, target.port))).await {
-        Err(_) => {
+    probe_via(&Network::direct(), target, spec, limit).await
+}
+
+/// [`probe`] over a connection opened through `network` (a proxy tunnel or direct).
+pub async fn probe_via(
+    network: &Network,
+    target: &ProbeTarget,
+    spec: &ClientHelloSpec,
+    limit: Duration,
+) -> ProbeOutcome {
+    let mut stream = match network.connect(&target.host, target.port, limit).await {
+        Err(ConnectError::Timeout { .. }) => {
             return ProbeOutcome::ConnectFailed(format!(
                 "connect to {} timed out after {} ms",
                 target.authority(),
                 limit.as_millis()
             ));
         }
-        Ok(Err(e)) => {
-            return ProbeOutcome::ConnectFailed(format!("connect to {}: {e}", target.authority()));
-        }
-        Ok(Ok(s)) => s,
+        Err(e) => return ProbeOutcome::ConnectFailed(e.to_string()),
+        Ok(s) => s,
     };
-    let _ = stream.set_nodelay(true);
     let deadline = Instant::now() + limit;
     let hello = spec.to_record();
     match timeout_at(deadline, stream.write_all(&hello)).await {
@@ -68,7 +75,7 @@ pub async fn probe(target: &ProbeTarget, spec: &ClientHelloSpec, limit: Duration
     read_answer(&mut stream, deadline).await
 }
 
-async fn read_answer(stream: &mut TcpStream, deadline: Instant) -> ProbeOutcome {
+async fn read_answer(stream: &mut NetStream, deadline: Instant) -> ProbeOutcome {
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {

@@ -72,11 +72,25 @@ pub fn ofpc(args: &[&str]) -> Output {
     ofpc_env(args, &[])
 }
 
+/// The proxy variables ofpc reads (curl's).
+pub const PROXY_VARIABLES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
 /// [`ofpc`] with these environment variables set (and only these `OFPC_*` ones).
 pub fn ofpc_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(BIN);
     command.args(args).env("NO_COLOR", "1");
     for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("OFPC_")) {
+        command.env_remove(name);
+    }
+    // The machine's own proxy settings never reach the mock: a test sets them when it means to.
+    for name in PROXY_VARIABLES {
         command.env_remove(name);
     }
     for (name, value) in env {
