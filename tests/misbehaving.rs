@@ -168,7 +168,10 @@ fn a_silent_target_ends_quickly_with_errors_and_few_connections() {
         let _held = tcp;
         std::future::pending::<()>().await;
     }));
-    let r = run(&target_at(&mock, &peer.origin(), false, DEFAULTS));
+    // One scenario at a time, so that the count of connections is exact: with `--jobs N` up to
+    // N requests are already in flight when the third timeout lands.
+    let settings = format!("{DEFAULTS}\njobs = 1");
+    let r = run(&target_at(&mock, &peer.origin(), false, &settings));
     assert_eq!(r.code, Some(3));
     assert_eq!(r.kinds(), vec!["error", "skip"], "{:?}", r.verdicts);
     assert!(
