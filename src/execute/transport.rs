@@ -199,11 +199,7 @@ impl Transport {
         identity: Option<&Arc<CertifiedKey>>,
     ) -> Result<WireResponse, TransportFailure> {
         let url = &request.url;
-        let authority = if url.host.contains(':') {
-            format!("[{}]:{}", url.host, url.port)
-        } else {
-            format!("{}:{}", url.host, url.port)
-        };
+        let authority = crate::net::authority(&url.host, url.port);
         if let Some(reason) = self.liveness.dead(&authority) {
             return Err(TransportFailure::new(TransportKind::NotAnswering, reason));
         }

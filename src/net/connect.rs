@@ -148,7 +148,8 @@ impl fmt::Display for ConnectError {
     }
 }
 
-fn authority(host: &str, port: u16) -> String {
+/// `host:port` as it names a connection, with brackets for an IPv6 literal (`host` bare).
+pub fn authority(host: &str, port: u16) -> String {
     if host.contains(':') {
         format!("[{host}]:{port}")
     } else {

@@ -7,7 +7,7 @@
 mod connect;
 mod proxy;
 
-pub use connect::{ConnectError, NetStream, ProxyFailure};
+pub use connect::{ConnectError, NetStream, ProxyFailure, authority};
 pub use proxy::{ProxyError, ProxySettings, ProxySource};
 
 use std::time::Duration;

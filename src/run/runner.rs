@@ -20,6 +20,7 @@ use crate::model::{
     CheckResult, CheckStatus, Outcome, RunEvent, ScenarioResult, StepResult, TransportFailure,
     TransportKind, TransportRecord, Verdict, WireResponse,
 };
+use crate::net::{ConnectError, ProxyFailure};
 use crate::plan::{Case, missing, missing_resolved};
 use crate::scenario::{Endpoint, Expect, Probe, Scenario, Step};
 use crate::tlsprobe::{ProbeOutcome, ProbeTarget, TransportCheck, run_check_via};
@@ -205,19 +206,22 @@ async fn proxy_check(target: &Target, url: &Url) -> Option<String> {
         .connect(&url.host, url.port, target.connect_timeout)
         .await
     {
-        Err(e) if e.is_proxy() => Some(proxy_refusal(&e.to_string())),
+        Err(e) if e.is_proxy() => Some(proxy_refusal(&e)),
         _ => None,
     }
 }
 
-/// The run-level notice for a proxy failure: what happened and how to fix it.
-fn proxy_refusal(message: &str) -> String {
-    let hint = if message.ends_with(" 407 Proxy Authentication Required") {
-        "put the proxy's credentials in its URL (http://user:password@host:port)"
-    } else {
-        "check the proxy setting, or exempt the target with NO_PROXY"
+/// The run-level notice for a proxy failure: what happened and how to fix it (chosen by the
+/// failure's type, never its text).
+fn proxy_refusal(e: &ConnectError) -> String {
+    let hint = match e {
+        ConnectError::Proxy {
+            failure: ProxyFailure::Status(407),
+            ..
+        } => "put the proxy's credentials in its URL (http://user:password@host:port)",
+        _ => "check the proxy setting, or exempt the target with NO_PROXY",
     };
-    format!("{message}; nothing was sent to the target (hint: {hint})")
+    format!("{e}; nothing was sent to the target (hint: {hint})")
 }
 
 /// The reason of every scenario a refusing proxy kept from running.
